@@ -250,14 +250,16 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [
     Queue(name) for name in ("default", "sync", "webhooks", "exports", "insights")
 ]
+# Tasks live in per-concern modules (whatnot/tasks/sync.py, ...); a module's tasks
+# go to its queue.
 CELERY_TASK_ROUTES = {
-    "whatnot.tasks.sync_*": {"queue": "sync"},
-    "whatnot.tasks.push_*": {"queue": "sync"},
-    "whatnot.tasks.refresh_*": {"queue": "sync"},
-    "whatnot.tasks.process_webhook*": {"queue": "webhooks"},
-    "whatnot.tasks.*bulk*": {"queue": "exports"},
-    "research.tasks.import_*": {"queue": "exports"},
-    "research.tasks.*summary*": {"queue": "insights"},
+    "accounts.tasks.*": {"queue": "sync"},
+    "whatnot.tasks.sync.*": {"queue": "sync"},
+    "whatnot.tasks.push.*": {"queue": "sync"},
+    "whatnot.tasks.webhooks.*": {"queue": "webhooks"},
+    "whatnot.tasks.bulk.*": {"queue": "exports"},
+    "research.tasks.imports.*": {"queue": "exports"},
+    "research.tasks.insights.*": {"queue": "insights"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

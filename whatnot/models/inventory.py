@@ -1,5 +1,5 @@
-"""Mirror of a seller's Whatnot store (Product -> ProductVariant -> Listing, orders
-and sales) and the records of the work that keeps it in sync.
+"""Mirror of a seller's Whatnot store: Product -> ProductVariant -> Listing, orders
+and sales.
 
 Whatnot ids are opaque strings. Money is Decimal in the currency's major unit: the
 GraphQL API sends integer cents and webhooks send decimal strings, and the client
@@ -189,44 +189,3 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_whatnot_id} x{self.quantity}"
-
-
-class SyncRun(models.Model):
-    class Kind(models.TextChoices):
-        FULL = "full", "Full"
-        INCREMENTAL = "incremental", "Incremental"
-        RECONCILE = "reconcile", "Reconciliation"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    seller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_runs"
-    )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    queued_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # Lower bound of remote updatedAt for an incremental run.
-    since = models.DateTimeField(null=True, blank=True)
-    cursor = models.CharField(max_length=512, blank=True)
-    pages = models.PositiveIntegerField(default=0)
-    requests = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
-    repaired_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["seller", "kind", "-queued_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} sync #{self.pk} ({self.status})"

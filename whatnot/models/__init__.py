@@ -1,0 +1,21 @@
+"""whatnot's models, one module per concern; import them from here."""
+
+from .inventory import (
+    PLATFORM_WHATNOT,
+    Listing,
+    Order,
+    Product,
+    ProductVariant,
+    Sale,
+)
+from .sync import SyncRun
+
+__all__ = [
+    "PLATFORM_WHATNOT",
+    "Listing",
+    "Order",
+    "Product",
+    "ProductVariant",
+    "Sale",
+    "SyncRun",
+]
