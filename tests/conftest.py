@@ -7,7 +7,11 @@ import os
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["tests.fixtures.processes", "tests.fixtures.users"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.processes",
+    "tests.fixtures.users",
+]
 
 
 def database_vendor() -> str:
