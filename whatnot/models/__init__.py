@@ -8,6 +8,7 @@ from .inventory import (
     ProductVariant,
     Sale,
 )
+from .ratelimit import RequestRateSlot
 from .sync import SyncRun
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Order",
     "Product",
     "ProductVariant",
+    "RequestRateSlot",
     "Sale",
     "SyncRun",
 ]
