@@ -50,7 +50,7 @@ def connect_personal_token(user, token: str) -> WhatnotConnection:
     try:
         identity = client.fetch_seller_identity(token)
     except client.IdentityError as exc:
-        raise PersonalTokenRejected(str(exc)) from exc
+        raise PersonalTokenRejected(_personal_token_message(exc)) from exc
     return _save_connection(
         user,
         identity,
@@ -59,6 +59,19 @@ def connect_personal_token(user, token: str) -> WhatnotConnection:
         refresh_token="",
         expires_at=None,
         scopes="",
+    )
+
+
+def _personal_token_message(exc: client.IdentityError) -> str:
+    if exc.unauthorized:
+        return (
+            f"Whatnot did not accept this personal access token ({exc}). Copy "
+            "the whole token again, or ask Whatnot for a new one if it expired "
+            "or was revoked."
+        )
+    return (
+        f"The token could not be checked with Whatnot: {exc}. Nothing was "
+        "saved; try again in a few minutes."
     )
 
 

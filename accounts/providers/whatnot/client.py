@@ -180,7 +180,7 @@ def fetch_seller_identity(access_token: str) -> SellerIdentity:
         ) from exc
     if response.status_code in (401, 403):
         raise IdentityError(
-            f"Whatnot rejected the token (HTTP {response.status_code})",
+            f"HTTP {response.status_code} from Whatnot's 'me' query",
             unauthorized=True,
         )
     if response.status_code != 200:
