@@ -226,8 +226,8 @@ SOCIALACCOUNT_PROVIDERS = {
             "client_id": WHATNOT_CLIENT_ID,
             "secret": WHATNOT_CLIENT_SECRET,
         },
-        "SCOPE": WHATNOT_SCOPES.split(),
-        "BASE_URL": WHATNOT_BASE_URL,
+        # Scopes and endpoint URLs come from WHATNOT_SCOPES and WHATNOT_BASE_URL,
+        # read by accounts.providers.whatnot on each request.
     }
 }
 
@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "whatnot.tasks.sync.reconcile_all_sellers_task",
         "schedule": crontab(hour=3, minute=30),
         "options": {"expires": 2 * 60 * 60},
+    },
+    "refresh-expiring-whatnot-tokens": {
+        "task": "accounts.tasks.refresh_expiring_tokens_task",
+        "schedule": 600.0,
+        "options": {"expires": 540},
     },
 }
 
