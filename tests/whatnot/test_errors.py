@@ -79,6 +79,7 @@ def test_retry_after_http_date():
         ("UNAUTHENTICATED", Unauthorized),
         ("FORBIDDEN", MissingScope),
         ("THROTTLED", RateLimited),
+        ("INTERNAL_SERVER_ERROR", WhatnotUnavailable),
         ("NOT_FOUND", GraphQLRequestError),
     ],
 )

@@ -9,7 +9,7 @@
   with backoff, a bounded number of times.
 - Any other 4xx: ``RequestRejected``.
 - ``errors`` in the body: ``GraphQLRequestError``, unless an error code there
-  means 401, 403 or 429.
+  means 401, 403, 429 or a server failure (then as for those statuses).
 - ``userErrors`` in a mutation payload: ``UserInputError``.
 - A body of another shape: ``ResponseFormatError``.
 
@@ -31,6 +31,10 @@ MAX_MESSAGE_CHARS = 300
 UNAUTHENTICATED_CODES = frozenset({"UNAUTHENTICATED", "UNAUTHORIZED"})
 FORBIDDEN_CODES = frozenset({"FORBIDDEN", "ACCESS_DENIED", "MISSING_SCOPE"})
 THROTTLED_CODES = frozenset({"THROTTLED", "RATE_LIMITED", "TOO_MANY_REQUESTS"})
+# Codes of server-side failures that a later try may not meet.
+TRANSIENT_CODES = frozenset(
+    {"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "BAD_GATEWAY", "TIMEOUT"}
+)
 
 
 class WhatnotError(Exception):
@@ -158,6 +162,8 @@ def error_for_graphql_errors(errors: list) -> WhatnotError:
         return MissingScope(f"Whatnot refused the request: {text}")
     if codes & THROTTLED_CODES:
         return RateLimited(f"Whatnot rate limit reached: {text}")
+    if codes & TRANSIENT_CODES:
+        return WhatnotUnavailable(f"Whatnot failed to answer: {text}")
     return GraphQLRequestError(details)
 
 

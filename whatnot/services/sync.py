@@ -75,6 +75,19 @@ def queue_sync(user, kind: str = SyncRun.Kind.FULL) -> SyncRun:
         return active
 
 
+def start_run_now(user, kind: str) -> SyncRun | None:
+    """Create and claim a run for this process to execute, or claim the
+    seller's abandoned run to resume it. Returns None while a live worker
+    holds the seller's run."""
+    with transaction.atomic():
+        active = active_run(user)
+        if active is None:
+            active = SyncRun.objects.create(seller=user, kind=kind)
+        elif not run_is_stale(active):
+            return None
+    return claim_run(active.pk)
+
+
 def active_run(user) -> SyncRun | None:
     return (
         SyncRun.objects.filter(seller=user, status__in=SyncRun.ACTIVE_STATUSES)
