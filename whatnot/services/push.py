@@ -328,7 +328,8 @@ def _draft(listing: Listing) -> ListingDraft:
         if not value
     ]
     if missing:
-        raise PushRejected(f"add {', '.join(missing)} before publishing to Whatnot")
+        listed = ", ".join(missing[:-1]) + " and " if len(missing) > 1 else ""
+        raise PushRejected(f"add {listed}{missing[-1]} before publishing to Whatnot")
     if listing.kind != Listing.Kind.BUY_IT_NOW:
         raise PushRejected("selvedge creates buy-it-now listings only")
     if listing.price <= 0:
