@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 from graphql import parse, validate
 
-from whatnot.client.documents import load_document, load_schema, operation_names
+from whatnot.client.documents import (
+    load_document,
+    load_schema,
+    operation_name,
+    operation_names,
+)
 
 EXPECTED_OPERATIONS = {
     "listing",
@@ -57,3 +62,15 @@ def test_operation_gets_only_the_fragments_it_spreads():
 def test_unknown_operation_names_the_folder():
     with pytest.raises(KeyError, match="no GraphQL operation named 'listngs'"):
         load_document("listngs")
+
+
+@pytest.mark.parametrize("name", operation_names())
+def test_operation_file_has_one_named_operation(name):
+    operations = [
+        definition
+        for definition in load_document(name).definitions
+        if definition.kind == "operation_definition"
+    ]
+
+    assert len(operations) == 1
+    assert operation_name(name) == operations[0].name.value

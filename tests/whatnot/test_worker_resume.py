@@ -4,6 +4,7 @@ the sandbox over real HTTP."""
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from django.utils import timezone
@@ -47,6 +48,9 @@ def test_killed_worker_resumes_from_cursor(transactional_db, connect_seller, tmp
             worker.kill()
         killed = run_state(run.pk)
         server.reset_faults()
+        # The sandbox logs the dead worker's request in flight once its slow
+        # answer is written; let that happen before clearing the log.
+        time.sleep(1.0)
         server.clear_requests_log()
 
         with running_worker(

@@ -28,7 +28,7 @@ from accounts.exceptions import ReconnectRequired
 from accounts.services import tokens
 
 from . import inputs, parsing
-from .documents import load_document
+from .documents import load_document, operation_name
 from .errors import (
     RateLimited,
     ResponseFormatError,
@@ -193,7 +193,11 @@ class WhatnotClient:
         up to ``retry_policy.max_attempts`` tries; refreshes the access token
         once after a 401.
         """
-        request = GraphQLRequest(load_document(operation), variable_values=variables)
+        request = GraphQLRequest(
+            load_document(operation),
+            variable_values=variables,
+            operation_name=operation_name(operation),
+        )
         token = tokens.get_valid_access_token(self.connection_id)
         refreshed = False
         attempt = 0

@@ -17,6 +17,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLSchema,
+    OperationDefinitionNode,
     Visitor,
     build_schema,
     parse,
@@ -73,6 +74,15 @@ def load_document(name: str) -> DocumentNode:
         pending.extend(_spread_names(shared[fragment_name]) - local)
     definitions = [*document.definitions, *(shared[name] for name in sorted(needed))]
     return DocumentNode(definitions=tuple(definitions))
+
+
+@cache
+def operation_name(name: str) -> str:
+    """Return the GraphQL operation name in file ``name``, e.g. ListingsPage."""
+    for definition in load_document(name).definitions:
+        if isinstance(definition, OperationDefinitionNode) and definition.name:
+            return definition.name.value
+    raise KeyError(f"operation file {name!r} defines no named operation")
 
 
 @cache
