@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from whatnot.models import Listing, Product, ProductVariant
+from whatnot.client.parsing import parse_order
+from whatnot.models import Listing, Order, Product, ProductVariant, Sale
+from whatnot.services.orders import upsert_orders
 from whatnot.services.upsert import mark_missing_listings, upsert_listings
 
 from .factories import ListingFactory
@@ -128,3 +130,59 @@ def test_sweep_marks_unseen_listings_removed(seller):
     assert Listing.objects.get(whatnot_id="L1").remote_deleted_at is None
     draft.refresh_from_db()
     assert draft.remote_deleted_at is None
+
+
+def order_node(order_id: str, *, updated_at: str, status: str = "COMPLETED") -> dict:
+    return {
+        "id": order_id,
+        "status": status,
+        "isGiveaway": False,
+        "createdAt": "2026-03-02T10:00:00Z",
+        "updatedAt": updated_at,
+        "cancelledAt": None,
+        "subtotal": {"amount": 8500, "currency": "USD"},
+        "shippingPrice": None,
+        "taxation": None,
+        "total": {"amount": 8500, "currency": "USD"},
+        "salesChannel": {"type": "LIVESTREAM"},
+        "items": {
+            "edges": [
+                {
+                    "node": {
+                        "id": f"{order_id}-item",
+                        "quantity": 1,
+                        "price": {"amount": 8500, "currency": "USD"},
+                        "product": {"id": "product-L1"},
+                        "listing": {"id": "L1"},
+                    }
+                }
+            ]
+        },
+    }
+
+
+def test_orders_store_one_sale_per_line_and_skip_unchanged(seller):
+    upsert_listings(seller, [remote_listing("L1")], seen_at=timezone.now())
+    first = [parse_order(order_node("O1", updated_at="2026-03-02T10:00:00Z"))]
+    again = [parse_order(order_node("O1", updated_at="2026-03-02T10:00:00Z"))]
+    cancelled = [
+        parse_order(
+            order_node("O1", updated_at="2026-03-03T08:00:00Z", status="CANCELLED")
+        )
+    ]
+
+    stored = [
+        upsert_orders(seller, first),
+        upsert_orders(seller, again),
+        upsert_orders(seller, cancelled),
+    ]
+
+    assert stored == [1, 0, 1]
+    order = Order.objects.get(whatnot_id="O1")
+    assert order.status == "CANCELLED"
+    assert order.total == Decimal("85.00")
+    sale = Sale.objects.get(order_whatnot_id="O1")
+    assert sale.listing == Listing.objects.get(whatnot_id="L1")
+    assert sale.order == order
+    assert sale.price == Decimal("85.00")
+    assert sale.seller == seller

@@ -154,7 +154,9 @@ def mark_missing_listings(seller, *, swept_since: datetime) -> int:
 def apply_remote(listing: Listing, remote: RemoteListing) -> list[str]:
     """Copy Whatnot's values onto ``listing`` (unsaved); return the names of
     the fields that changed."""
-    values = listing_values(remote, listing.variant)
+    # The variant is matched by the caller; reading listing.variant here
+    # would cost a query per listing.
+    values = listing_values(remote, None)
     values.pop("variant")
     changed = [
         name for name, value in values.items() if getattr(listing, name) != value
@@ -188,7 +190,8 @@ def _upsert_page(seller, remotes: list[RemoteListing]) -> UpsertOutcome:
     variants = _upsert_variants(
         [r.variant for r in remotes if r.variant and r.product], products
     )
-    existing = Listing.objects.in_bulk(
+    # ``raw`` is replaced, never read, so it is not loaded.
+    existing = Listing.objects.defer("raw").in_bulk(
         [remote.id for remote in remotes], field_name="whatnot_id"
     )
     new, changed = [], []
@@ -215,12 +218,11 @@ def _upsert_page(seller, remotes: list[RemoteListing]) -> UpsertOutcome:
             changed,
             [*LISTING_FIELDS, "raw", "sync_state", "remote_snapshot", "updated_at"],
         )
-    outcome.changed_ids.extend(
-        Listing.objects.filter(
+    if any(listing.pk is None for listing in new):
+        new = Listing.objects.filter(
             whatnot_id__in=[listing.whatnot_id for listing in new]
-        ).values_list("pk", flat=True)
-    )
-    outcome.changed_ids.extend(listing.pk for listing in changed)
+        ).only("pk")
+    outcome.changed_ids.extend(listing.pk for listing in [*new, *changed])
     return outcome
 
 
@@ -305,12 +307,20 @@ def _upsert_products(seller, remotes: list[RemoteProduct]) -> dict[str, Product]
     Product.objects.bulk_create(new)
     if changed:
         Product.objects.bulk_update(changed, [*PRODUCT_FIELDS, "updated_at"])
-    return {
-        product.whatnot_id: product
-        for product in Product.objects.filter(
-            whatnot_id__in=list(latest), seller=seller
-        )
+    if any(product.pk is None for product in new):
+        # The database returned no primary keys (an old SQLite); read them.
+        return {
+            product.whatnot_id: product
+            for product in Product.objects.filter(
+                whatnot_id__in=list(latest), seller=seller
+            )
+        }
+    mine = {
+        whatnot_id: product
+        for whatnot_id, product in existing.items()
+        if product.seller_id == seller.pk
     }
+    return {**mine, **{product.whatnot_id: product for product in new}}
 
 
 def _upsert_variants(
@@ -338,7 +348,9 @@ def _upsert_variants(
     ProductVariant.objects.bulk_create(new)
     if changed:
         ProductVariant.objects.bulk_update(changed, [*VARIANT_FIELDS, "updated_at"])
-    return ProductVariant.objects.in_bulk(list(latest), field_name="whatnot_id")
+    if any(variant.pk is None for variant in new):
+        return ProductVariant.objects.in_bulk(list(latest), field_name="whatnot_id")
+    return {**existing, **{variant.whatnot_id: variant for variant in new}}
 
 
 def _assign(instance, values: dict) -> bool:
