@@ -3,8 +3,9 @@
 The run starts a sandbox with one seller and N generated listings, connects a
 seller over OAuth and measures, in this order:
 
-1. floor: walking every listings page with plain ``requests`` calls, paced at
-   WHATNOT_REQUESTS_PER_SECOND and storing nothing (what any sync has to pay);
+1. floor: walking every listings and orders page with plain ``requests``
+   calls, paced at WHATNOT_REQUESTS_PER_SECOND and storing nothing (what any
+   sync has to pay);
 2. full sync: the sync engine on an empty database;
 3. incremental sync after C listings were edited on Whatnot;
 4. baseline for (3): a second full sync after another C edits, which is what
@@ -91,39 +92,47 @@ def connect(server, username: str):
 
 
 def walk_pages(server, token: str, page_size: int, rate: float) -> Measurement:
-    """Fetch every listings page with bare HTTP calls, as the floor."""
+    """Fetch every listings page and every orders page with bare HTTP calls,
+    paced at the client's rate limit, as the floor."""
     import requests
     from graphql import print_ast
 
     from whatnot.client.documents import load_document
     from whatnot.client.transport import graphql_url
 
-    query = print_ast(load_document("listings_page"))
     session = requests.Session()
+    url = graphql_url(server.base_url)
     headers = {"Authorization": f"Bearer {token}"}
-    cursor, fetched, sent = None, 0, 0
     started = time.monotonic()
     next_slot = started
-    while True:
-        time.sleep(max(0.0, next_slot - time.monotonic()))
-        next_slot = max(next_slot, time.monotonic()) + 1 / rate
-        variables = {"first": page_size, "after": cursor, "sortKey": "CREATED_AT"}
-        response = session.post(
-            graphql_url(server.base_url),
-            json={"query": query, "variables": variables},
-            headers=headers,
-            timeout=30,
-        )
-        sent += 1
-        if response.status_code == 429:
-            time.sleep(float(response.headers.get("Retry-After", "1")))
-            continue
-        response.raise_for_status()
-        connection = response.json()["data"]["listings"]
-        fetched += len(connection["edges"])
-        if not connection["pageInfo"]["hasNextPage"]:
-            break
-        cursor = connection["pageInfo"]["endCursor"]
+    fetched = sent = 0
+    for operation, field, extra in (
+        ("listings_page", "listings", {"sortKey": "CREATED_AT"}),
+        ("orders_page", "orders", {}),
+    ):
+        query = print_ast(load_document(operation))
+        cursor = None
+        while True:
+            time.sleep(max(0.0, next_slot - time.monotonic()))
+            next_slot = max(next_slot, time.monotonic()) + 1 / rate
+            variables = {"first": page_size, "after": cursor, **extra}
+            response = session.post(
+                url,
+                json={"query": query, "variables": variables},
+                headers=headers,
+                timeout=60,
+            )
+            sent += 1
+            if response.status_code == 429:
+                time.sleep(float(response.headers.get("Retry-After", "1")))
+                continue
+            response.raise_for_status()
+            connection = response.json()["data"][field]
+            if field == "listings":
+                fetched += len(connection["edges"])
+            if not connection["pageInfo"]["hasNextPage"]:
+                break
+            cursor = connection["pageInfo"]["endCursor"]
     return Measurement(
         "floor: bare page walk", sent, fetched, 0, time.monotonic() - started
     )

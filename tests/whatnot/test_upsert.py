@@ -177,7 +177,8 @@ def test_orders_store_one_sale_per_line_and_skip_unchanged(seller):
         upsert_orders(seller, cancelled),
     ]
 
-    assert stored == [1, 0, 1]
+    assert [outcome.stored for outcome in stored] == [1, 0, 1]
+    assert stored[1].sale_ids == []
     order = Order.objects.get(whatnot_id="O1")
     assert order.status == "CANCELLED"
     assert order.total == Decimal("85.00")
@@ -186,3 +187,5 @@ def test_orders_store_one_sale_per_line_and_skip_unchanged(seller):
     assert sale.order == order
     assert sale.price == Decimal("85.00")
     assert sale.seller == seller
+    assert stored[0].sale_ids == [sale.pk]
+    assert stored[2].sale_ids == [sale.pk]

@@ -4,6 +4,7 @@ never requested nor stored."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +27,16 @@ ORDER_FIELDS = (
     "remote_updated_at",
     "cancelled_at",
 )
+
+
+@dataclass
+class OrdersOutcome:
+    # Orders created or changed.
+    stored: int = 0
+    # Primary keys of sales created or changed, for follow-up work.
+    sale_ids: list[int] = field(default_factory=list)
+
+
 SALE_FIELDS = (
     "order",
     "listing",
@@ -36,9 +47,8 @@ SALE_FIELDS = (
 )
 
 
-def upsert_orders(seller, remotes: list[RemoteOrder]) -> int:
-    """Create or update the seller's orders and one Sale per order line;
-    return how many orders were created or changed.
+def upsert_orders(seller, remotes: list[RemoteOrder]) -> OrdersOutcome:
+    """Create or update the seller's orders and one Sale per order line.
 
     Runs in the caller's transaction. When another process (a webhook)
     inserts one of the same rows meanwhile, the page is stored row by row.
@@ -53,14 +63,17 @@ def upsert_orders(seller, remotes: list[RemoteOrder]) -> int:
             "row by row",
             seller.pk,
         )
-    stored = 0
+    outcome = OrdersOutcome()
     for remote in latest.values():
         with transaction.atomic():
-            stored += _upsert_one(seller, remote)
-    return stored
+            sale_ids = _upsert_one(seller, remote)
+        if sale_ids is not None:
+            outcome.stored += 1
+            outcome.sale_ids.extend(sale_ids)
+    return outcome
 
 
-def _upsert_page(seller, remotes: list[RemoteOrder]) -> int:
+def _upsert_page(seller, remotes: list[RemoteOrder]) -> OrdersOutcome:
     existing = Order.objects.in_bulk(
         [remote.id for remote in remotes], field_name="whatnot_id"
     )
@@ -84,11 +97,11 @@ def _upsert_page(seller, remotes: list[RemoteOrder]) -> int:
     Order.objects.bulk_create(new)
     if changed:
         Order.objects.bulk_update(changed, [*ORDER_FIELDS, "updated_at"])
-    _store_sales(seller, stored)
-    return len(stored)
+    sale_ids = _store_sales(seller, stored)
+    return OrdersOutcome(stored=len(stored), sale_ids=sale_ids)
 
 
-def _store_sales(seller, stored: list[tuple[Order, RemoteOrder]]) -> None:
+def _store_sales(seller, stored: list[tuple[Order, RemoteOrder]]) -> list[int]:
     listings = _listings_by_whatnot_id(seller, [remote for _, remote in stored])
     existing = {
         (sale.order_whatnot_id, sale.product_whatnot_id): sale
@@ -114,21 +127,28 @@ def _store_sales(seller, stored: list[tuple[Order, RemoteOrder]]) -> None:
                 for name, value in values.items():
                     setattr(sale, name, value)
                 changed.append(sale)
-    Sale.objects.bulk_create(list(new.values()))
+    created = Sale.objects.bulk_create(list(new.values()))
     if changed:
         Sale.objects.bulk_update(changed, [*SALE_FIELDS, "sold_at"])
+    if any(sale.pk is None for sale in created):
+        created = Sale.objects.filter(
+            order_whatnot_id__in=[remote.id for _, remote in stored]
+        ).only("pk")
+    return [sale.pk for sale in [*created, *changed]]
 
 
-def _upsert_one(seller, remote: RemoteOrder) -> int:
+def _upsert_one(seller, remote: RemoteOrder) -> list[int] | None:
+    """Store one order; return its sale ids, or None when it was skipped."""
     order = Order.objects.filter(whatnot_id=remote.id).first()
     if order is not None and not _owned(order, seller, remote):
-        return 0
+        return None
     order, _ = Order.objects.update_or_create(
         whatnot_id=remote.id, defaults={"seller": seller, **_order_values(remote)}
     )
     listings = _listings_by_whatnot_id(seller, [remote])
+    sale_ids = []
     for item in remote.items:
-        Sale.objects.update_or_create(
+        sale, _ = Sale.objects.update_or_create(
             order_whatnot_id=remote.id,
             product_whatnot_id=item.product_id,
             defaults={
@@ -136,7 +156,8 @@ def _upsert_one(seller, remote: RemoteOrder) -> int:
                 **_sale_values(order, remote, item, listings.get(item.listing_id)),
             },
         )
-    return 1
+        sale_ids.append(sale.pk)
+    return sale_ids
 
 
 def _owned(order: Order, seller, remote: RemoteOrder) -> bool:

@@ -19,6 +19,7 @@ resumes from its cursor.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -196,7 +197,7 @@ def _sync_listings(run, client, deadline, on_page) -> bool:
             _store_page(
                 run, page.has_next_page, page.end_cursor, cursor, sent_before, client
             )
-            queue_listing_mirror(outcome.changed_ids)
+            queue_research_mirror("mirror_whatnot_listings_task", outcome.changed_ids)
         for listing_id, reason in page.invalid:
             logger.warning(
                 "Sync run %s skipped Whatnot listing %r: %s", run.pk, listing_id, reason
@@ -226,11 +227,13 @@ def _sync_orders(run, client, deadline, on_page) -> bool:
             run.phase = SyncRun.Phase.DONE
             return True
         with transaction.atomic():
-            run.orders_count += upsert_orders(run.seller, page.orders)
+            outcome = upsert_orders(run.seller, page.orders)
+            run.orders_count += outcome.stored
             run.failed_count += len(page.invalid)
             _store_page(
                 run, page.has_next_page, page.end_cursor, cursor, sent_before, client
             )
+            queue_research_mirror("mirror_whatnot_sales_task", outcome.sale_ids)
         for order_id, reason in page.invalid:
             logger.warning(
                 "Sync run %s skipped Whatnot order %r: %s", run.pk, order_id, reason
@@ -366,15 +369,22 @@ def _choose_since(run: SyncRun) -> None:
     SyncRun.objects.filter(pk=run.pk).update(kind=run.kind, since=run.since)
 
 
-def queue_listing_mirror(listing_ids: list[int]) -> None:
-    """Ask research to mirror changed listings once the page commits."""
-    if not listing_ids:
+def queue_research_mirror(task_name: str, ids: list[int]) -> None:
+    """Ask research to mirror changed listings or sales once the page commits.
+
+    Bulk writes send no post_save signals, so research learns of synced rows
+    only through these tasks.
+    """
+    if not ids:
         return
     try:
-        from research.tasks.imports import mirror_whatnot_listings_task
+        tasks = importlib.import_module("research.tasks.imports")
     except ImportError:
-        # NOTE: research.tasks.imports has no mirror_whatnot_listings_task in
-        # this tree yet; market research skips Whatnot listings until it does.
         return
-    ids = list(listing_ids)
-    transaction.on_commit(lambda: mirror_whatnot_listings_task.delay(ids))
+    task = getattr(tasks, task_name, None)
+    if task is None:
+        # NOTE: research.tasks.imports has no such task in this tree;
+        # market research skips synced rows until it does.
+        return
+    ids = list(ids)
+    transaction.on_commit(lambda: task.delay(ids))

@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 )
                 continue
             if dry_run:
-                self.stdout.write(f"Would run a {kind} sync for {username}.")
+                self.stdout.write(f"Would sync {username} ({kind}).")
                 continue
             result = self._sync(connection, kind, verbosity)
             if result is not None:
