@@ -124,9 +124,9 @@ def test_sweep_marks_unseen_listings_removed(seller):
     removed = mark_missing_listings(seller, swept_since=sweep_start)
 
     assert removed == 1
-    gone = Listing.objects.get(whatnot_id="L2")
-    assert gone.remote_deleted_at is not None
-    assert gone.published is False
+    missing = Listing.objects.get(whatnot_id="L2")
+    assert missing.remote_deleted_at is not None
+    assert missing.published is False
     assert Listing.objects.get(whatnot_id="L1").remote_deleted_at is None
     draft.refresh_from_db()
     assert draft.remote_deleted_at is None
@@ -161,7 +161,7 @@ def order_node(order_id: str, *, updated_at: str, status: str = "COMPLETED") -> 
     }
 
 
-def test_orders_store_one_sale_per_line_and_skip_unchanged(seller):
+def test_order_upsert_stores_sales(seller):
     upsert_listings(seller, [remote_listing("L1")], seen_at=timezone.now())
     first = [parse_order(order_node("O1", updated_at="2026-03-02T10:00:00Z"))]
     again = [parse_order(order_node("O1", updated_at="2026-03-02T10:00:00Z"))]

@@ -34,7 +34,7 @@ def test_killed_worker_resumes_from_cursor(transactional_db, connect_seller, tmp
             "WHATNOT_PAGE_SIZE": str(PAGE_SIZE),
             "WHATNOT_SYNC_LEASE_SECONDS": "3",
         }
-        # Slow answers keep the run busy long enough to kill it mid-way.
+        # Slow responses keep the run busy long enough to kill it mid-way.
         server.set_faults(slow_rate=1.0, slow_seconds=0.4)
         with running_worker(
             queues="sync", concurrency=1, name="doomed", **worker_env
@@ -49,7 +49,7 @@ def test_killed_worker_resumes_from_cursor(transactional_db, connect_seller, tmp
         killed = run_state(run.pk)
         server.reset_faults()
         # The sandbox logs the dead worker's request in flight once its slow
-        # answer is written; let that happen before clearing the log.
+        # response is written, so wait for that before clearing the log.
         time.sleep(1.0)
         server.clear_requests_log()
 

@@ -189,9 +189,9 @@ class WhatnotClient:
     def execute(self, operation: str, variables: dict | None = None) -> dict:
         """Send operation ``operation`` and return its ``data``.
 
-        Repeats the call after a 429, a 5xx, a timeout or a connection error,
-        up to ``retry_policy.max_attempts`` tries; refreshes the access token
-        once after a 401.
+        A 429, a 5xx, a timeout or a connection error repeats the call, up to
+        ``retry_policy.max_attempts`` tries. A 401 refreshes the access token
+        once and repeats the call.
         """
         request = GraphQLRequest(
             load_document(operation),

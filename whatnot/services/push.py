@@ -43,7 +43,7 @@ KEEP_CHOICES = ("local", "remote")
 
 
 class PushRejected(Exception):
-    """The listing cannot be pushed as it is; the message says what to fix."""
+    """The listing cannot be pushed as it is. The message names what to fix."""
 
 
 class PushBusy(Exception):
@@ -94,7 +94,7 @@ def resolve_conflict(listing: Listing, keep: str) -> None:
 
     ``keep="remote"`` copies Whatnot's version over the local fields.
     ``keep="local"`` accepts Whatnot's version as seen and pushes the local
-    fields over it; if Whatnot changed the listing again since, the push
+    fields over it. If Whatnot changed the listing again since, the push
     finds a new conflict.
     """
     if keep not in KEEP_CHOICES:
@@ -201,7 +201,8 @@ def requeue_stalled_pushes(seller, *, older_than: timedelta | None = None) -> in
 
 
 def external_id_for(listing: Listing) -> str:
-    """The product externalId that ties a Whatnot product to this listing."""
+    """Return the product externalId that ties a Whatnot product to this
+    listing."""
     return f"selvedge-listing-{listing.pk}"
 
 
@@ -246,23 +247,32 @@ def _create(listing: Listing, client) -> RemoteListing:
 
 
 def _update(listing: Listing, client) -> RemoteListing | None:
-    """Send the differing fields; return None after marking a conflict."""
+    """Send the fields that differ from Whatnot; return None after marking a
+    conflict."""
     remote = client.listing(listing.whatnot_id)
     if remote is None:
         raise PushRejected(
             f"Whatnot has no listing {listing.whatnot_id} any more; it was "
             "probably deleted on Whatnot"
         )
-    if (
+    changed_on_whatnot = (
         listing.remote_updated_at is None
         or remote.updated_at > listing.remote_updated_at
-    ):
+    )
+    if changed_on_whatnot:
         _mark_conflict(listing, remote)
         return None
-    changed = False
+    return _send_differences(listing, remote, client)
+
+
+def _send_differences(listing: Listing, remote: RemoteListing, client) -> RemoteListing:
+    """Send productUpdate, listingUpdate and listingPublish or
+    listingUnpublish as needed; return Whatnot's listing afterwards."""
     if _text_differs(listing, remote):
         _update_product(listing, remote, client)
-        changed = True
+        # productUpdate returns the product, not the listing's new updatedAt.
+        remote = client.listing(remote.id) or remote
+
     price_differs = listing.price is not None and (
         remote.price is None or listing.price != remote.price.amount
     )
@@ -278,16 +288,11 @@ def _update(listing: Listing, client) -> RemoteListing | None:
             price=listing.price if price_differs else None,
             currency=listing.currency,
         )
-        changed = False
+
     if listing.published and not remote.published:
         remote = client.publish_listing(remote.id)
-        changed = False
     elif not listing.published and remote.published:
         remote = client.unpublish_listing(remote.id)
-        changed = False
-    if changed:
-        # productUpdate returns the product, not the listing's new updatedAt.
-        remote = client.listing(remote.id) or remote
     return remote
 
 

@@ -12,9 +12,9 @@ resumes from the page after the last stored one and counts nothing twice.
 - reconcile: a full sweep whose changes are counted as repairs, since the
   webhooks should have delivered them.
 
-A worker holds a run through ``lease_until`` and extends it after every page.
-Once a lease lapses, because its worker died, the run can be claimed again and
-resumes from its cursor.
+A worker claims a run by setting ``lease_until`` and extends the lease after
+every page. Once a lease lapses, because its worker died, another worker can
+claim the run, and it resumes from its cursor.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def queue_sync(user, kind: str = SyncRun.Kind.FULL) -> SyncRun:
 
 def start_run_now(user, kind: str) -> SyncRun | None:
     """Create and claim a run for this process to execute, or claim the
-    seller's abandoned run to resume it. Returns None while a live worker
-    holds the seller's run."""
+    seller's abandoned run to resume it. Returns None while a live worker has
+    the seller's run claimed."""
     with transaction.atomic():
         active = active_run(user)
         if active is None:

@@ -1,8 +1,8 @@
 """Store Whatnot listings in the mirror, keyed by Whatnot id.
 
-A listing with local edits that are not on Whatnot yet (sync state pending or
-failed) is never overwritten by a sync: if Whatnot changed it too, it becomes a
-conflict that keeps both versions, otherwise it is left for its push.
+A sync never overwrites a listing whose local edits are not on Whatnot yet
+(sync state pending or failed). If Whatnot changed that listing too, it
+becomes a conflict that keeps both versions. Otherwise it waits for its push.
 """
 
 from __future__ import annotations
@@ -128,9 +128,9 @@ def upsert_listings(
 def mark_missing_listings(seller, *, swept_since: datetime) -> int:
     """Mark the seller's listings that a complete sweep did not see.
 
-    A sweep stamps every listing it sees with a time at or after
+    A sweep stamps every listing it fetches with a time at or after
     ``swept_since`` (the run's start), so an older stamp means Whatnot no
-    longer lists it. Rows created after the sweep began (a push or a webhook)
+    longer returns it. Rows created after the sweep began (a push or a webhook)
     are left alone.
     """
     now = timezone.now()
@@ -190,6 +190,7 @@ def _upsert_page(seller, remotes: list[RemoteListing]) -> UpsertOutcome:
     variants = _upsert_variants(
         [r.variant for r in remotes if r.variant and r.product], products
     )
+
     # ``raw`` is replaced, never read, so it is not loaded.
     existing = Listing.objects.defer("raw").in_bulk(
         [remote.id for remote in remotes], field_name="whatnot_id"
@@ -212,12 +213,14 @@ def _upsert_page(seller, remotes: list[RemoteListing]) -> UpsertOutcome:
             outcome.failed += 1
         else:
             _merge_existing(local, remote, variant, outcome, changed)
+
     Listing.objects.bulk_create(new)
     if changed:
         Listing.objects.bulk_update(
             changed,
             [*LISTING_FIELDS, "raw", "sync_state", "remote_snapshot", "updated_at"],
         )
+
     if any(listing.pk is None for listing in new):
         new = Listing.objects.filter(
             whatnot_id__in=[listing.whatnot_id for listing in new]
@@ -368,7 +371,7 @@ def _latest_per_id(remotes: list[RemoteListing]) -> list[RemoteListing]:
     """Drop repeats of a listing within one page, keeping the newest."""
     latest: dict[str, RemoteListing] = {}
     for remote in remotes:
-        kept = latest.get(remote.id)
-        if kept is None or remote.updated_at >= kept.updated_at:
+        seen = latest.get(remote.id)
+        if seen is None or remote.updated_at >= seen.updated_at:
             latest[remote.id] = remote
     return list(latest.values())
