@@ -8,6 +8,7 @@ from gql import Client
 from gql.transport.requests import RequestsHTTPTransport
 
 from .documents import load_schema
+from .errors import error_for_status
 
 GRAPHQL_PATH = "/seller-api/graphql"
 
@@ -20,8 +21,6 @@ class SellerApiTransport(RequestsHTTPTransport):
     """
 
     def _prepare_result(self, response):
-        from .errors import error_for_status
-
         self.response_headers = response.headers
         if response.status_code >= 400:
             raise error_for_status(
