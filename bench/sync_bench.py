@@ -174,16 +174,26 @@ def edit_listings(server, username: str, count: int, rng: random.Random) -> None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--listings", type=int, default=10_000, help="listings in the store"
+        "--listings",
+        type=int,
+        default=10_000,
+        help="number of listings the sandbox generates for its seller",
     )
     parser.add_argument(
         "--changes",
         type=int,
         default=100,
-        help="listings edited before the incremental sync",
+        help="number of listings edited on the sandbox before each catch-up sync",
     )
-    parser.add_argument("--page-size", type=int, default=100, help="listings per page")
-    parser.add_argument("--seed", type=int, default=7, help="seed of the edits")
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        default=100,
+        help="listings or orders per page (WHATNOT_PAGE_SIZE)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=7, help="random seed that picks the edited listings"
+    )
     args = parser.parse_args()
 
     setup_django("sync.sqlite3")
