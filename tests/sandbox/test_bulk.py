@@ -68,7 +68,7 @@ def test_export_lifecycle_and_flattened_lines(sandbox):
     assert done["type"] == "QUERY"
     lines = [
         json.loads(line)
-        for line in requests.get(done["result"]["url"]).text.splitlines()
+        for line in requests.get(done["result"]["url"], timeout=10).text.splitlines()
     ]
     store = sandbox.store()
     products = [line for line in lines if "title" in line]

@@ -8,7 +8,9 @@ from tests.sandbox.helpers import data
 ORDERS = """
 query { orders(first: 100, reverse: true) { edges { node {
   id status createdAt total { amount currency }
-  items { edges { node { quantity listing { id status inventoryLevel { quantity } } } } }
+  items { edges { node {
+    quantity listing { id status inventoryLevel { quantity } }
+  } } }
 } } } }
 """
 
