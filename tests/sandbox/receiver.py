@@ -15,7 +15,7 @@ class Delivery:
 
 @dataclass
 class WebhookReceiver:
-    """Answers each POST with the next status in `statuses` (then 200)."""
+    """Reply to each POST with the next status in `statuses`, then 200."""
 
     statuses: list[int] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)

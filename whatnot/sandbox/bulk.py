@@ -33,28 +33,30 @@ __all__ = ["BULK_MUTATIONS", "BulkRunner", "download", "receive_upload"]
 PARTIAL_SHARE = 0.9
 
 
-def check_document(errors: UserErrors, path: list, text: str, wanted: str, owner):
+def check_document(
+    errors: UserErrors, path: list, text: str, expected_type: str, owner
+):
     """Parse and validate a bulk document; add userErrors and return it or None."""
     try:
         document = parse(text)
     except GraphQLError as exc:
-        errors.add(path, f"The {wanted} does not parse: {exc.message}")
+        errors.add(path, f"The {expected_type} does not parse: {exc.message}")
         return None
     problems = validate(executable_schema(), document)
     if problems:
         details = "; ".join(problem.message for problem in problems)
-        errors.add(path, f"The {wanted} is not valid: {details}")
+        errors.add(path, f"The {expected_type} is not valid: {details}")
         return None
     operations = [
         d for d in document.definitions if isinstance(d, OperationDefinitionNode)
     ]
-    if len(operations) != 1 or operations[0].operation.value != wanted:
-        errors.add(path, f"Give exactly one {wanted} operation.")
+    if len(operations) != 1 or operations[0].operation.value != expected_type:
+        errors.add(path, f"Give exactly one {expected_type} operation.")
         return None
     operation_type, fields = root_fields(document, None)
     missing = missing_scopes(owner, operation_type, fields)
     if missing:
-        errors.add(path, f"The {wanted} needs the {', '.join(missing)} scope.")
+        errors.add(path, f"The {expected_type} needs the {', '.join(missing)} scope.")
         return None
     return document
 
