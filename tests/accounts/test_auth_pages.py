@@ -157,3 +157,22 @@ def test_login_fields_keep_labels(client):
 
     assert '<label for="id_login"' in page
     assert '<label for="id_password"' in page
+
+
+def test_signup_page_offers_no_whatnot(client):
+    page = client.get(reverse("account_signup")).content.decode()
+
+    assert "/accounts/whatnot/login/" not in page
+
+
+def test_login_page_offers_whatnot_sign_in(client):
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert 'action="/accounts/whatnot/login/?process=login"' in page
+
+
+def test_provider_get_asks_before_redirect(client):
+    response = client.get(reverse("whatnot_login") + "?process=connect")
+
+    assert response.status_code == 200
+    assert b"Continue to Whatnot" in response.content
