@@ -130,8 +130,8 @@ def _classify_error(error, exception, extra_context: dict) -> str:
 
 PROVIDER_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
-# (page title, explanation, HTTP status) per failure. Each explanation says
-# what to do next.
+# (page title, explanation, HTTP status) per failure. Each explanation tells
+# the user what to do next.
 ERRORS: dict[str, tuple[str, str, int]] = {
     "cancelled": (
         "Whatnot access was not granted",
@@ -147,7 +147,7 @@ ERRORS: dict[str, tuple[str, str, int]] = {
     ),
     "bad_state": (
         "This Whatnot sign-in link is not valid",
-        "The answer from Whatnot does not match a connection started in this "
+        "The response from Whatnot does not match a connection started in this "
         "browser, or it is more than ten minutes old. Start again from the "
         "settings page.",
         400,

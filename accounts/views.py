@@ -60,9 +60,7 @@ def save_personal_token(request):
 def disconnect_whatnot(request):
     """Delete the signed-in seller's Whatnot tokens and OAuth link."""
     if connections.disconnect(request.user):
-        messages.success(
-            request, "Whatnot is disconnected. selvedge no longer holds its tokens."
-        )
+        messages.success(request, "Whatnot is disconnected and its tokens are deleted.")
     else:
         messages.info(request, "Whatnot was not connected.")
     return redirect("accounts:settings")

@@ -79,7 +79,7 @@ def disconnect(user) -> bool:
     """Delete the user's Whatnot tokens and allauth SocialAccount rows.
 
     The connection row stays with status "disconnected" and the store's name,
-    so the settings page can say what was connected. Returns whether anything
+    so the settings page can show what was connected. Returns whether anything
     was connected.
     """
     with transaction.atomic():
@@ -102,7 +102,7 @@ def disconnect(user) -> bool:
 
 def check_account_free(user, whatnot_user_id: str) -> None:
     """Raise WhatnotAccountInUse when another user's live connection or
-    SocialAccount holds this Whatnot account."""
+    SocialAccount has this Whatnot account."""
     taken = (
         WhatnotConnection.objects.filter(whatnot_user_id=whatnot_user_id)
         .exclude(user=user)

@@ -5,7 +5,7 @@ response carries its successor. Two workers that refresh the same connection at
 once would spend the same token twice and the loser would get invalid_grant,
 so every refresh runs under a row lock (SELECT ... FOR UPDATE inside
 transaction.atomic; on SQLite the IMMEDIATE transaction takes the database
-write lock instead). Whoever gets the lock second sees the new access token
+write lock instead). The process that gets the lock second reads the new access token
 and returns it without a network call.
 
 NOTE: the HTTP call runs while the lock is held. It is bounded by

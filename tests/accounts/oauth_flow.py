@@ -19,8 +19,8 @@ def start_oauth(client, process: str = "connect", next_url: str = "/settings/"):
 
 
 def consent(authorize_url: str) -> str:
-    """Let the fake Whatnot answer the authorize URL; return the callback path
-    and query the browser would be sent to."""
+    """Open the authorize URL on the fake Whatnot and return the callback
+    path and query that the browser would be sent to."""
     response = requests.get(authorize_url, allow_redirects=False, timeout=10)
     assert response.status_code == 302
     callback = urlparse(response.headers["Location"])

@@ -49,7 +49,7 @@ def configured_scopes() -> list[str]:
 
 
 class TokenEndpointError(Exception):
-    """The token endpoint answered with an error or could not be reached.
+    """The token endpoint returned an error or could not be reached.
 
     ``error`` is the OAuth error code from the response body ("invalid_grant",
     ...), or a short description such as "timeout" or "http_503" when the body
@@ -86,7 +86,7 @@ class IdentityError(Exception):
 
 @dataclass(frozen=True)
 class TokenGrant:
-    """The tokens from one successful answer of the token endpoint."""
+    """The tokens from one successful token endpoint response."""
 
     access_token: str
     refresh_token: str
