@@ -15,6 +15,8 @@ from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 
 from .exceptions import WhatnotAccountInUse
 from .models import Role
@@ -47,6 +49,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return False
         return super().is_open_for_signup(request, sociallogin)
 
+    @method_decorator(sensitive_variables("token", "grant"))
     def pre_social_login(self, request, sociallogin) -> None:
         """Decide whose connection a Whatnot consent belongs to and store its
         tokens encrypted on WhatnotConnection.

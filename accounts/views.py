@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .exceptions import PersonalTokenRejected, WhatnotAccountInUse
@@ -31,6 +32,7 @@ def user_settings(request):
     return _render_settings(request)
 
 
+@sensitive_post_parameters("token")
 @require_POST
 @login_required
 @permission_required("accounts.connect_whatnot", raise_exception=True)

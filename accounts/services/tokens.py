@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from ..exceptions import ReconnectRequired, TokenRefreshError
 from ..models import WhatnotConnection
@@ -106,6 +107,7 @@ def _needs_refresh(connection: WhatnotConnection, margin: timedelta) -> bool:
     return connection.expires_within(margin)
 
 
+@sensitive_variables("grant")
 def _refresh_under_lock(
     connection_id: int, *, should_refresh: Callable[[WhatnotConnection], bool]
 ) -> str:
@@ -170,6 +172,7 @@ def _handle_endpoint_error(exc: client.TokenEndpointError, connection_id: int) -
     ) from exc
 
 
+@sensitive_variables("grant")
 def _store_grant(connection: WhatnotConnection, grant: client.TokenGrant) -> None:
     connection.access_token = grant.access_token
     if grant.refresh_token:

@@ -13,8 +13,10 @@ from urllib.parse import urlparse
 import pytest
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.contrib.auth import get_user_model
+from django.core.signals import got_request_exception
 from django.db import connection as db_connection
 from django.urls import reverse
+from django.views.debug import ExceptionReporter
 
 from accounts.models import WhatnotConnection
 from accounts.providers.whatnot.provider import WhatnotProvider
@@ -376,3 +378,35 @@ def test_first_sync_skipped_until_sync_exists(seller, caplog):
     queue_first_sync(seller)
 
     assert "queue_sync is not available" in caplog.text
+
+
+def test_callback_error_report_hides_tokens(
+    seller_client, fake_whatnot, monkeypatch, settings
+):
+    from accounts.services import connections
+
+    def crash(user, whatnot_user_id):
+        raise RuntimeError("unexpected failure after the token exchange")
+
+    monkeypatch.setattr(connections, "check_account_free", crash)
+    reports = []
+
+    def build_report(sender, request, **kwargs):
+        reporter = ExceptionReporter(request, *sys.exc_info())
+        reports.append(reporter.get_traceback_text() + reporter.get_traceback_html())
+
+    got_request_exception.connect(build_report)
+    seller_client.raise_request_exception = False
+    try:
+        response = connect(seller_client, fake_whatnot)
+    finally:
+        got_request_exception.disconnect(build_report)
+
+    [report] = reports
+    assert response.status_code == 500
+    assert "unexpected failure after the token exchange" in report
+    assert "allauth/socialaccount/providers/oauth2/views.py" in report
+    assert fake_whatnot.access_tokens
+    for secret in [*fake_whatnot.access_tokens, *fake_whatnot.refresh_tokens]:
+        assert secret not in report
+    assert CLIENT_SECRET not in report

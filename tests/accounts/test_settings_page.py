@@ -4,12 +4,15 @@ the market-research switch, and who may use each of them."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import timedelta
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.core.signals import got_request_exception
 from django.urls import reverse
 from django.utils import timezone
+from django.views.debug import ExceptionReporter
 
 from accounts.models import WhatnotConnection
 from tests.accounts.fake_whatnot import SELLER
@@ -348,3 +351,57 @@ def test_market_research_on_by_default():
     user = UserFactory()
 
     assert user.include_in_market_research is True
+
+
+def test_error_report_masks_token(client, seller, monkeypatch):
+    from accounts.providers.whatnot import client as whatnot_client
+
+    def crash():
+        raise RuntimeError("unexpected failure while checking the token")
+
+    # The failure happens inside fetch_seller_identity, below the frames that
+    # hold the token. The reports are the text and HTML that AdminEmailHandler
+    # mails, the HTML one with every frame's local variables.
+    monkeypatch.setattr(whatnot_client, "graphql_url", crash)
+    reports = []
+
+    def build_report(sender, request, **kwargs):
+        reporter = ExceptionReporter(request, *sys.exc_info())
+        reports.append(reporter.get_traceback_text() + reporter.get_traceback_html())
+
+    got_request_exception.connect(build_report)
+    client.raise_request_exception = False
+    client.force_login(seller)
+    try:
+        client.post(reverse("accounts:personal_token"), {"token": PERSONAL_TOKEN})
+    finally:
+        got_request_exception.disconnect(build_report)
+
+    [report] = reports
+    assert "unexpected failure while checking the token" in report
+    assert "connect_personal_token" in report
+    assert "Local vars" in report
+    assert PERSONAL_TOKEN not in report
+    assert "********" in report
+
+
+def test_production_error_page_is_generic(client, seller, monkeypatch):
+    from accounts.providers.whatnot import client as whatnot_client
+
+    def crash():
+        raise RuntimeError("unexpected failure while checking the token")
+
+    # The failure happens inside fetch_seller_identity, below the frames that
+    # hold the token.
+    monkeypatch.setattr(whatnot_client, "graphql_url", crash)
+    client.raise_request_exception = False
+    client.force_login(seller)
+
+    response = client.post(
+        reverse("accounts:personal_token"), {"token": PERSONAL_TOKEN}
+    )
+
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert b"unexpected failure" not in response.content
+    assert PERSONAL_TOKEN.encode() not in response.content

@@ -14,6 +14,7 @@ import requests
 from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 AUTHORIZE_PATH = "/seller-api/rest/oauth/authorize"
 # A URL path, not a credential.
@@ -131,6 +132,7 @@ def normalize_scopes(scope: str | list | None) -> str:
     return " ".join(sorted(set(parts)))
 
 
+@sensitive_variables("refresh_token", "data", "body")
 def request_token_refresh(refresh_token: str) -> TokenGrant:
     """Spend a refresh token at the token endpoint and return the new grant.
 
@@ -161,6 +163,7 @@ def request_token_refresh(refresh_token: str) -> TokenGrant:
     return TokenGrant.from_response(body)
 
 
+@sensitive_variables("access_token")
 def fetch_seller_identity(access_token: str) -> SellerIdentity:
     """Run the ``me`` query with the token and return the seller it belongs to.
 
