@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Error reports (AdminEmailHandler mails, and any handler that uses
+# ExceptionReporter) hide frame variables named like credentials and mask
+# token-shaped values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.SecretSafeExceptionReporterFilter"
+
 LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
