@@ -20,8 +20,9 @@ the overflow bin is reported as $100,000.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 SMALL_BIN_WIDTH = Decimal("0.02")
@@ -63,6 +64,7 @@ def bin_bounds(index: int) -> tuple[Decimal, Decimal | None]:
     return lower, lower + width
 
 
+@lru_cache(maxsize=OVERFLOW_BIN + 1)
 def bin_midpoint(index: int) -> Decimal:
     lower, upper = bin_bounds(index)
     if upper is None:
@@ -71,55 +73,74 @@ def bin_midpoint(index: int) -> Decimal:
 
 
 def merge_counts(target: Counter, histogram: Mapping) -> None:
-    """Add a stored histogram ({"bin": count}) into a Counter keyed by int."""
+    """Add a stored histogram ({"bin": count}) into a Counter; keys stay as stored."""
     for key, count in histogram.items():
-        target[int(key)] += count
+        target[key] += count
 
 
-def quantile_from_bins(histogram: Mapping[int, int], fraction: Decimal):
-    """Return the type-7 quantile of a binned histogram, or None when empty.
+def quantiles_from_bins(
+    histogram: Mapping, fractions: Sequence[Decimal]
+) -> list[Decimal | None]:
+    """Return type-7 quantiles of a binned histogram, rounded to the cent.
 
-    The result is a Decimal rounded to the cent; see the module docstring for
-    its precision.
+    Keys may be bin indexes or their strings. See the module docstring for the
+    precision. All fractions are found in one pass over the sorted bins.
     """
-    return quantile_from_counts(
-        {bin_midpoint(index): count for index, count in histogram.items()},
-        fraction,
-        exact=CENT,
-    )
+    counts = {int(index): count for index, count in histogram.items() if count > 0}
+    ranked = quantiles_from_counts(counts, fractions, midpoints=True)
+    return [value.quantize(CENT) if value is not None else None for value in ranked]
 
 
-def quantile_from_counts(
-    counts: Mapping, fraction: Decimal, exact: Decimal | None = None
-):
-    """Return the type-7 quantile of values given as {value: count}.
+def quantile_from_bins(histogram: Mapping, fraction: Decimal) -> Decimal | None:
+    return quantiles_from_bins(histogram, [fraction])[0]
 
-    Values may be Decimals or integers. ``exact`` rounds a Decimal result (for
-    example to the cent); None leaves it as computed.
+
+def quantiles_from_counts(
+    counts: Mapping, fractions: Sequence[Decimal], midpoints: bool = False
+) -> list[Decimal | None]:
+    """Return type-7 quantiles of values given as {value: count}.
+
+    With ``midpoints`` the keys are bin indexes and each is read as its bin's
+    midpoint. Results are unrounded Decimals, or None when there are no values.
     """
     total = sum(count for count in counts.values() if count > 0)
     if total == 0:
-        return None
-    position = Decimal(total - 1) * Decimal(fraction)
-    lower_rank = int(position.to_integral_value(ROUND_FLOOR))
-    weight = position - lower_rank
-    upper_rank = lower_rank + (1 if weight else 0)
-    lower_value = upper_value = None
+        return [None for _ in fractions]
+    wanted = []
+    for fraction in fractions:
+        position = Decimal(total - 1) * Decimal(fraction)
+        lower_rank = int(position.to_integral_value(ROUND_FLOOR))
+        weight = position - lower_rank
+        wanted.append((lower_rank, lower_rank + (1 if weight else 0), weight))
+    ranks = sorted({rank for low, high, _ in wanted for rank in (low, high)})
+    found: dict[int, Decimal] = {}
     seen = 0
+    position_index = 0
     for value in sorted(counts):
         count = counts[value]
         if count <= 0:
             continue
         seen += count
-        if lower_value is None and lower_rank < seen:
-            lower_value = value
-        if upper_rank < seen:
-            upper_value = value
+        while position_index < len(ranks) and ranks[position_index] < seen:
+            found[ranks[position_index]] = (
+                bin_midpoint(value) if midpoints else Decimal(value)
+            )
+            position_index += 1
+        if position_index == len(ranks):
             break
-    result = (
-        Decimal(lower_value) + (Decimal(upper_value) - Decimal(lower_value)) * weight
-    )
-    return result.quantize(exact) if exact is not None else result
+    return [
+        found[low] + (found[high] - found[low]) * weight for low, high, weight in wanted
+    ]
+
+
+def quantile_from_counts(
+    counts: Mapping, fraction: Decimal, exact: Decimal | None = None
+) -> Decimal | None:
+    """Return one type-7 quantile of {value: count}, rounded to ``exact`` if set."""
+    result = quantiles_from_counts(counts, [fraction])[0]
+    if result is None or exact is None:
+        return result
+    return result.quantize(exact)
 
 
 def exact_quantile(values: Iterable, fraction: Decimal, exact: Decimal | None = CENT):

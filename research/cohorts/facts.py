@@ -21,25 +21,39 @@ from django.utils import timezone
 from .bins import price_bin
 from .models import Event, Grain
 
-# Which attribute columns each summary level keeps, from coarsest to finest.
-# Every level also keeps platform, listing kind and the sold flag. A query uses
-# the coarsest level that keeps every column it filters on.
-LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "market": (),
-    "brand": ("brand",),
-    "model": ("brand", "lot", "decade"),
-    "fit": ("brand", "lot", "decade", "waist"),
-    "full": ("brand", "lot", "decade", "waist", "inseam", "made_in", "selvedge"),
+# The columns each summary level keeps besides the period, the event and the
+# sold flag, ordered from the level with the fewest rows to the one with the
+# most. A query reads the first level that keeps every column it needs; one
+# that needs inseam, made in or selvedge reads the listing table, because
+# cells that fine hold about one listing each.
+LEVEL_COLUMNS: dict[str, frozenset[str]] = {
+    "total": frozenset(),
+    "market": frozenset({"platform", "listing_kind"}),
+    "brand": frozenset({"platform", "listing_kind", "brand"}),
+    "cohort": frozenset({"brand", "lot", "decade"}),
+    "model": frozenset({"platform", "listing_kind", "brand", "lot", "decade"}),
+    "fit": frozenset({"platform", "listing_kind", "brand", "lot", "decade", "waist"}),
 }
-ATTRIBUTE_COLUMNS = LEVEL_COLUMNS["full"]
-EMPTY_ATTRIBUTES = {
+# The grains each level keeps. Day cells of the finer levels would hold about
+# one listing each, so those levels read the listing table for partial months.
+LEVEL_GRAINS: dict[str, tuple[str, ...]] = {
+    "total": (Grain.ALL, Grain.MONTH, Grain.DAY),
+    "market": (Grain.ALL, Grain.MONTH, Grain.DAY),
+    "brand": (Grain.ALL, Grain.MONTH, Grain.DAY),
+    "cohort": (Grain.ALL, Grain.MONTH, Grain.DAY),
+    "model": (Grain.ALL, Grain.MONTH),
+    "fit": (Grain.ALL, Grain.MONTH),
+}
+ATTRIBUTE_COLUMNS = ("brand", "lot", "decade", "waist", "inseam", "made_in", "selvedge")
+# The attribute columns a summary row has, in key order.
+SUMMARY_ATTRIBUTES = ("brand", "lot", "decade", "waist")
+EMPTY_VALUES = {
+    "platform": "",
+    "listing_kind": "",
     "brand": "",
     "lot": "",
     "decade": "",
     "waist": 0,
-    "inseam": 0,
-    "made_in": "",
-    "selvedge": "",
 }
 
 LISTING_KIND_ALIASES = {
@@ -89,7 +103,6 @@ class ListingFacts(NamedTuple):
 
 
 class Cell(NamedTuple):
-    key: str
     level: str
     grain: str
     period: date | None
@@ -98,6 +111,24 @@ class Cell(NamedTuple):
     listing_kind: str
     sold: bool
     attributes: tuple
+
+    @property
+    def key(self) -> str:
+        """Return the summary row's primary key for this cell."""
+        period = self.period.isoformat() if self.period else None
+        return json.dumps(
+            [
+                self.level,
+                self.grain,
+                period,
+                self.event,
+                self.platform,
+                self.listing_kind,
+                self.sold,
+                *self.attributes,
+            ],
+            separators=(",", ":"),
+        )
 
 
 def eligible_listings(queryset: QuerySet | None = None) -> QuerySet:
@@ -182,26 +213,18 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def periods_of(day: date | None) -> list[tuple[str, date | None]]:
-    if day is None:
-        return [(Grain.UNDATED, None)]
-    return [(Grain.DAY, day), (Grain.MONTH, month_start(day))]
+def periods_of(day: date | None, grains: tuple[str, ...]):
+    """Return the (grain, period) cells an event on ``day`` counts in.
 
-
-def cell_key(level, grain, period, event, platform, kind, sold, attributes) -> str:
-    return json.dumps(
-        [
-            level,
-            grain,
-            period.isoformat() if period else None,
-            event,
-            platform,
-            kind,
-            sold,
-            *attributes,
-        ],
-        separators=(",", ":"),
-    )
+    Every event counts in its level's all-time cell; a dated event also counts
+    in its month and, where the level keeps days, its day.
+    """
+    periods: list[tuple[str, date | None]] = [(Grain.ALL, None)]
+    if day is not None:
+        periods.append((Grain.MONTH, month_start(day)))
+        if Grain.DAY in grains:
+            periods.append((Grain.DAY, day))
+    return periods
 
 
 def contributions(facts: ListingFacts) -> Iterator[tuple[Cell, int | None, int | None]]:
@@ -213,30 +236,21 @@ def contributions(facts: ListingFacts) -> Iterator[tuple[Cell, int | None, int |
         )
     values = facts._asdict()
     for level, columns in LEVEL_COLUMNS.items():
-        attributes = tuple(
-            values[name] if name in columns else EMPTY_ATTRIBUTES[name]
-            for name in ATTRIBUTE_COLUMNS
-        )
+        kept = {
+            name: values[name] if name in columns else empty
+            for name, empty in EMPTY_VALUES.items()
+        }
+        attributes = tuple(kept[name] for name in SUMMARY_ATTRIBUTES)
+        grains = LEVEL_GRAINS[level]
         for event, day, bin_index, days in events:
-            for grain, period in periods_of(day):
-                key = cell_key(
-                    level,
-                    grain,
-                    period,
-                    event,
-                    facts.platform,
-                    facts.listing_kind,
-                    facts.sold,
-                    attributes,
-                )
+            for grain, period in periods_of(day, grains):
                 cell = Cell(
-                    key,
                     level,
                     grain,
                     period,
                     event,
-                    facts.platform,
-                    facts.listing_kind,
+                    kept["platform"],
+                    kept["listing_kind"],
                     facts.sold,
                     attributes,
                 )

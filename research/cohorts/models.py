@@ -1,11 +1,11 @@
 """Summary tables for cohort trends, kept in step with research.MarketListing.
 
-CohortSummary holds one row per cell: a summary level (which attribute columns
-the cell keeps), a time grain and period, an event (a listing was listed, or it
-sold) and the values of the level's columns. Each row stores the listing count
-and histograms of prices (fixed Decimal bins, see research.cohorts.bins) and of
-whole days to sell, so that any set of cells merges into exact counts and binned
-quantiles.
+CohortSummary holds one row per cell: a summary level (which columns the cell
+keeps), a time grain and period (a day, a month, or all time), an event (a
+listing was listed, or it sold) and the values of the level's columns. Each
+row stores the listing count and histograms of prices (fixed Decimal bins, see
+research.cohorts.bins) and of whole days to sell, so that any set of cells
+merges into exact counts and binned quantiles.
 
 SummarizedListing records what each listing last added to the summaries, so an
 incremental refresh subtracts exactly that before adding the listing's current
@@ -20,9 +20,8 @@ from django.db import models
 class Grain(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
-    # Events with no date (for example a sale without a sale date) are kept in
-    # one undated cell per level, counted only when no date range is set.
-    UNDATED = "undated", "Undated"
+    # All time, undated events included: the cells an unbounded query reads.
+    ALL = "all", "All time"
 
 
 class Event(models.TextChoices):
@@ -37,19 +36,16 @@ class CohortSummary(models.Model):
     period = models.DateField(null=True)
     event = models.CharField(max_length=8, choices=Event.choices)
 
+    # Columns a level does not keep hold "" or 0; unknown values are "" or 0 too,
+    # which is unambiguous because queries always select one level.
     platform = models.CharField(max_length=32)
     listing_kind = models.CharField(max_length=16)
     # For listed cells: whether the listings have sold since. Sold cells: True.
     sold = models.BooleanField()
-    # Columns a level does not keep hold "" or 0; unknown values are "" or 0 too,
-    # which is unambiguous because queries always select one level.
     brand = models.CharField(max_length=64)
     lot = models.CharField(max_length=32)
     decade = models.CharField(max_length=8)
     waist = models.PositiveSmallIntegerField()
-    inseam = models.PositiveSmallIntegerField()
-    made_in = models.CharField(max_length=32)
-    selvedge = models.CharField(max_length=3)
 
     listing_count = models.PositiveIntegerField(default=0)
     # {"<bin index>": count}: asking prices for listed cells, sold prices for sold.

@@ -1,12 +1,15 @@
-"""Which summary rows cover a date range.
+"""How a date range splits into summary periods.
 
-A range is covered by the month rows of every whole month inside it and by the
-day rows of the days left at either end, so a one-year range reads about twelve
-months of rows plus at most two partial months of day rows.
+A bounded range is covered by every whole month inside it plus the days left
+at either end, so a one-year range reads about twelve months of month rows
+and at most two partial months of days. An unbounded range (no start and no
+end) is all time, which the all-time rows cover, undated events included.
+With one end set, the other end is open and undated events are left out.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q
@@ -31,14 +34,46 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def covering_q(start: date | None, end: date | None) -> Q:
-    """Select the month, day and undated rows that count the range exactly once.
+@dataclass(frozen=True)
+class DayRange:
+    """Days from ``start`` to ``end`` inclusive; None leaves that end open."""
 
-    With neither end set the range is all time: every month row plus the undated
-    rows. With one end set, the other is open and undated rows are left out.
-    """
+    start: date | None
+    end: date | None
+
+    def q(self) -> Q:
+        query = Q(grain=Grain.DAY)
+        if self.start is not None:
+            query &= Q(period__gte=self.start)
+        if self.end is not None:
+            query &= Q(period__lte=self.end)
+        return query
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The summary periods that count a date range exactly once."""
+
+    all_time: bool = False
+    # Month rows from first_month to last_month (month starts; None is open).
+    has_months: bool = False
+    first_month: date | None = None
+    last_month: date | None = None
+    day_ranges: tuple[DayRange, ...] = ()
+
+    def months_q(self) -> Q:
+        query = Q(grain=Grain.MONTH)
+        if self.first_month is not None:
+            query &= Q(period__gte=self.first_month)
+        if self.last_month is not None:
+            query &= Q(period__lte=self.last_month)
+        return query
+
+
+def cover(start: date | None, end: date | None) -> Cover:
+    """Split [start, end] into whole months and the days at either end."""
     if start is None and end is None:
-        return Q(grain=Grain.MONTH) | Q(grain=Grain.UNDATED)
+        return Cover(all_time=True)
     first_month = None
     if start is not None:
         first_month = start if start.day == 1 else add_months(month_start(start), 1)
@@ -50,25 +85,15 @@ def covering_q(start: date | None, end: date | None) -> Q:
             else add_months(month_start(end), -1)
         )
     if first_month and last_month and first_month > last_month:
-        return days_q(start, end)
-    months = Q(grain=Grain.MONTH)
-    if first_month:
-        months &= Q(period__gte=first_month)
-    if last_month:
-        months &= Q(period__lte=last_month)
-    covered = months
+        return Cover(day_ranges=(DayRange(start, end),))
+    days = []
     if start is not None and start < first_month:
-        covered |= days_q(start, first_month - timedelta(days=1))
+        days.append(DayRange(start, first_month - timedelta(days=1)))
     if end is not None and end > month_end(last_month):
-        covered |= days_q(month_end(last_month) + timedelta(days=1), end)
-    return covered
-
-
-def days_q(start: date | None, end: date | None) -> Q:
-    """Select day rows in the range (open ends allowed)."""
-    query = Q(grain=Grain.DAY)
-    if start is not None:
-        query &= Q(period__gte=start)
-    if end is not None:
-        query &= Q(period__lte=end)
-    return query
+        days.append(DayRange(month_end(last_month) + timedelta(days=1), end))
+    return Cover(
+        has_months=True,
+        first_month=first_month,
+        last_month=last_month,
+        day_ranges=tuple(days),
+    )

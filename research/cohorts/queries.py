@@ -1,8 +1,9 @@
 """Cohort reports read from the summary tables, never from the listing table.
 
-Each request picks the coarsest summary level that keeps every column it
-filters on (see LEVEL_COLUMNS), so an unfiltered overview reads a few thousand
-rows however many listings there are.
+Each query reads the summary level with the fewest rows that keeps every
+column it filters or groups on (see LEVEL_COLUMNS), and all-time queries read
+the all-time rows, so an unfiltered overview reads a few hundred rows however
+many listings there are.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import NamedTuple
 from django.db.models import Max, Q
 
 from .bins import bin_bounds, merge_counts
-from .facts import LEVEL_COLUMNS
+from .facts import LEVEL_COLUMNS, LEVEL_GRAINS
 from .filters import CohortFilters
+from .listing_source import listing_rows
 from .models import CohortSummary, Event, Grain
-from .periods import covering_q, days_q, month_start, week_start
+from .periods import DayRange, cover, month_start, week_start
 from .stats import CohortStats, Tally, price_spread
 
 LEVELS = tuple(LEVEL_COLUMNS)
@@ -125,39 +127,45 @@ class MoversReport:
     fallers: list[Mover]
 
 
-def level_for(filters: CohortFilters) -> str:
-    """Return the coarsest summary level that keeps every filtered column."""
-    if filters.has_inseam or filters.made_in or filters.selvedge:
-        return "full"
+def filtered_columns(filters: CohortFilters) -> set[str]:
+    columns = {
+        name
+        for name in ("brand", "lot", "decade", "made_in", "selvedge")
+        if getattr(filters, name)
+    }
+    if filters.platforms:
+        columns.add("platform")
     if filters.has_waist:
-        return "fit"
-    if filters.lot or filters.decade:
-        return "model"
-    if filters.brand:
-        return "brand"
-    return "market"
+        columns.add("waist")
+    if filters.has_inseam:
+        columns.add("inseam")
+    return columns
 
 
-def finer_level(first: str, second: str) -> str:
-    return max(first, second, key=LEVELS.index)
+def level_for(filters: CohortFilters, needs: Iterable[str] = ()) -> str | None:
+    """Return the level with the fewest rows that keeps the filtered columns
+    and the columns in ``needs``, or None when only the listing table does."""
+    wanted = filtered_columns(filters) | set(needs)
+    for level, columns in LEVEL_COLUMNS.items():
+        if wanted <= columns:
+            return level
+    return None
 
 
 def attribute_q(filters: CohortFilters) -> Q:
     query = Q()
     if filters.platforms:
         query &= Q(platform__in=filters.platforms)
-    for name in ("brand", "lot", "decade", "made_in", "selvedge"):
+    for name in ("brand", "lot", "decade"):
         value = getattr(filters, name)
         if value:
             query &= Q(**{name: value})
-    for name in ("waist", "inseam"):
-        low = getattr(filters, f"{name}_min")
-        high = getattr(filters, f"{name}_max")
-        # 0 means unknown, so any bound leaves unknown sizes out.
-        if low is not None or high is not None:
-            query &= Q(**{f"{name}__gte": low if low is not None else 1})
-        if high is not None:
-            query &= Q(**{f"{name}__lte": high})
+    # 0 means unknown, so any bound leaves unknown waists out.
+    if filters.has_waist:
+        low = filters.waist_min if filters.waist_min is not None else 1
+        query &= Q(waist__gte=low)
+    if filters.waist_max is not None:
+        query &= Q(waist__lte=filters.waist_max)
     if filters.status == "sold":
         query &= Q(sold=True)
     elif filters.status == "unsold":
@@ -172,38 +180,95 @@ def fetch_rows(level: str, *conditions: Q) -> list[Row]:
     return [Row(*values) for values in queryset.values_list(*ROW_FIELDS)]
 
 
+def gather_rows(
+    filters: CohortFilters,
+    level: str | None,
+    start: date | None,
+    end: date | None,
+    bucket: str | None = None,
+    event: str | None = None,
+) -> list[Row]:
+    """Return rows that count each event in [start, end] exactly once.
+
+    Without a bucket the rows serve totals (all-time rows when the range is
+    unbounded); with "month" or "week" they serve a trend and are dated rows
+    only. ``level`` None, and the partial months of levels without day rows,
+    read the listing table.
+    """
+    summary_q = attribute_q(filters)
+    if event is not None:
+        summary_q &= Q(event=event)
+
+    def from_listings(day_range: DayRange | None) -> list[Row]:
+        rows = listing_rows(filters, day_range)
+        return [row for row in rows if event is None or row.event == event]
+
+    if bucket == "week":
+        if level is not None and Grain.DAY in LEVEL_GRAINS[level]:
+            return fetch_rows(level, summary_q, DayRange(start, end).q())
+        return from_listings(DayRange(start, end))
+    span = cover(start, end)
+    if span.all_time:
+        if level is None:
+            return from_listings(DayRange(None, None) if bucket else None)
+        grain = Grain.MONTH if bucket else Grain.ALL
+        return fetch_rows(level, summary_q, Q(grain=grain))
+    if level is None:
+        return from_listings(DayRange(start, end))
+    rows = []
+    if span.has_months:
+        rows += fetch_rows(level, summary_q, span.months_q())
+    for day_range in span.day_ranges:
+        if Grain.DAY in LEVEL_GRAINS[level]:
+            rows += fetch_rows(level, summary_q, day_range.q())
+        else:
+            rows += from_listings(day_range)
+    return rows
+
+
+BREAKDOWN_COLUMNS = ("platform", "listing_kind")
+
+
 def cohort_report(filters: CohortFilters) -> CohortReport:
-    """Compute totals, trend, price histogram and breakdowns for a cohort."""
-    level = level_for(filters)
-    rows = fetch_rows(
-        level, attribute_q(filters), covering_q(filters.date_from, filters.date_to)
-    )
+    """Compute totals, trend, price histogram and breakdowns for a cohort.
+
+    Totals and the platform and listing-kind breakdowns come from one level;
+    the trend comes from the level with the fewest rows for the filters, which
+    is often a coarser one.
+    """
+    start, end = filters.date_from, filters.date_to
+    level = level_for(filters, needs=BREAKDOWN_COLUMNS)
+    rows = gather_rows(filters, level, start, end)
+    trend_rows = gather_rows(filters, level_for(filters), start, end, filters.bucket)
+    return build_report(filters, level or "listings", rows, trend_rows)
+
+
+def build_report(
+    filters: CohortFilters, level: str, rows: Iterable[Row], trend_rows: Iterable[Row]
+) -> CohortReport:
+    """Merge summary rows into a report; trend_rows must be day rows for weeks."""
     totals = Tally()
     by_kind: dict[str, Tally] = defaultdict(Tally)
     by_platform: dict[str, Tally] = defaultdict(Tally)
-    undated = {Event.LISTED: 0, Event.SOLD: 0}
     for row in rows:
         totals.add(row)
         by_kind[row.listing_kind].add(row)
         by_platform[row.platform].add(row)
-        if row.grain == Grain.UNDATED:
-            undated[row.event] += row.listing_count
-    if filters.bucket == "week":
-        trend_rows = fetch_rows(
-            level, attribute_q(filters), days_q(filters.date_from, filters.date_to)
-        )
-    else:
-        trend_rows = rows
+    points = trend(trend_rows, filters.bucket)
+    undated_listings = undated_sales = 0
+    if not filters.is_dated:
+        undated_listings = totals.listings - sum(p.stats.listing_count for p in points)
+        undated_sales = totals.sales - sum(p.stats.sale_count for p in points)
     return CohortReport(
         filters=filters,
         level=level,
         stats=totals.stats(),
-        trend=trend(trend_rows, filters.bucket),
+        trend=points,
         histogram=price_histogram(totals),
         by_kind=sorted_breakdown(by_kind),
         by_platform=sorted_breakdown(by_platform),
-        undated_listings=undated[Event.LISTED],
-        undated_sales=undated[Event.SOLD],
+        undated_listings=undated_listings,
+        undated_sales=undated_sales,
     )
 
 
@@ -246,7 +311,7 @@ def price_histogram(tally: Tally) -> list[HistogramBin]:
     Display edges are multiples of the step and every fine bin lies inside one
     display bin, so the display counts are exact.
     """
-    indexes = set(tally.asking) | set(tally.sold_prices)
+    indexes = {int(index) for index in (*tally.asking, *tally.sold_prices)}
     if not indexes:
         return []
     lowest = bin_bounds(min(indexes))[0]
@@ -260,7 +325,7 @@ def price_histogram(tally: Tally) -> list[HistogramBin]:
     sold = defaultdict(int)
     for source, target in ((tally.asking, asking), (tally.sold_prices, sold)):
         for index, count in source.items():
-            target[int(bin_bounds(index)[0] // step)] += count
+            target[int(bin_bounds(int(index))[0] // step)] += count
     return [
         HistogramBin(
             lower=step * slot,
@@ -274,7 +339,7 @@ def price_histogram(tally: Tally) -> list[HistogramBin]:
 
 def latest_sale_date() -> date | None:
     return CohortSummary.objects.filter(
-        level="market", grain=Grain.DAY, event=Event.SOLD
+        level="total", grain=Grain.DAY, event=Event.SOLD
     ).aggregate(latest=Max("period"))["latest"]
 
 
@@ -295,18 +360,33 @@ def top_movers(
         return MoversReport(None, window_days, min_sales, [], [])
     recent_start = as_of - timedelta(days=window_days - 1)
     previous_start = recent_start - timedelta(days=window_days)
-    level = finer_level(level_for(filters), "model")
-    sold_rows = Q(event=Event.SOLD) & attribute_q(filters) & ~Q(brand="")
-    recent = cohort_prices(
-        fetch_rows(level, sold_rows, covering_q(recent_start, as_of))
+    level = level_for(filters, needs=("brand", "lot", "decade"))
+    recent = gather_rows(filters, level, recent_start, as_of, event=Event.SOLD)
+    previous = gather_rows(
+        filters,
+        level,
+        previous_start,
+        recent_start - timedelta(days=1),
+        event=Event.SOLD,
     )
-    previous = cohort_prices(
-        fetch_rows(
-            level,
-            sold_rows,
-            covering_q(previous_start, recent_start - timedelta(days=1)),
-        )
+    return compare_windows(
+        as_of,
+        window_days,
+        min_sales,
+        limit,
+        cohort_prices(recent),
+        cohort_prices(previous),
     )
+
+
+def compare_windows(
+    as_of: date,
+    window_days: int,
+    min_sales: int,
+    limit: int,
+    recent: dict[tuple[str, str, str], Counter],
+    previous: dict[tuple[str, str, str], Counter],
+) -> MoversReport:
     movers = []
     for cohort, recent_tally in recent.items():
         previous_tally = previous.get(cohort)
@@ -336,5 +416,7 @@ def top_movers(
 def cohort_prices(rows: Iterable[Row]) -> dict[tuple[str, str, str], Counter]:
     prices: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
     for row in rows:
+        if not row.brand:
+            continue
         merge_counts(prices[(row.brand, row.lot, row.decade)], row.price_bins)
     return prices

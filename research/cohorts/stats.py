@@ -11,12 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .bins import merge_counts, quantile_from_bins, quantile_from_counts
+from .bins import merge_counts, quantiles_from_bins, quantiles_from_counts
 from .models import Event
 
 QUARTER = Decimal("0.25")
 HALF = Decimal("0.5")
 THREE_QUARTERS = Decimal("0.75")
+FRACTIONS = (QUARTER, HALF, THREE_QUARTERS)
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,18 @@ class Spread:
 
 
 def price_spread(histogram: Counter) -> Spread:
-    return Spread(
-        count=sum(histogram.values()),
-        median=quantile_from_bins(histogram, HALF),
-        p25=quantile_from_bins(histogram, QUARTER),
-        p75=quantile_from_bins(histogram, THREE_QUARTERS),
-    )
+    p25, median, p75 = quantiles_from_bins(histogram, FRACTIONS)
+    return Spread(count=sum(histogram.values()), median=median, p25=p25, p75=p75)
 
 
 def days_spread(histogram: Counter) -> Spread:
     tenth = Decimal("0.1")
-    return Spread(
-        count=sum(histogram.values()),
-        median=quantile_from_counts(histogram, HALF, exact=tenth),
-        p25=quantile_from_counts(histogram, QUARTER, exact=tenth),
-        p75=quantile_from_counts(histogram, THREE_QUARTERS, exact=tenth),
+    counts = {int(days): count for days, count in histogram.items() if count > 0}
+    p25, median, p75 = (
+        value.quantize(tenth) if value is not None else None
+        for value in quantiles_from_counts(counts, FRACTIONS)
     )
+    return Spread(count=sum(counts.values()), median=median, p25=p25, p75=p75)
 
 
 @dataclass

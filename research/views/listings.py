@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from research.cohorts.facts import eligible_listings
 from research.cohorts.filters import CohortFilters
+from research.cohorts.listing_source import (
+    attribute_filtered,
+    listed_in_q,
+    moment_range_q,
+)
 
 PAGE_SIZE = 50
 COLUMNS = (
@@ -54,19 +57,6 @@ class TableRow:
     url: str
 
 
-def day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def moment_range_q(field: str, filters: CohortFilters) -> Q:
-    query = Q()
-    if filters.date_from is not None:
-        query &= Q(**{f"{field}__gte": day_start(filters.date_from)})
-    if filters.date_to is not None:
-        query &= Q(**{f"{field}__lt": day_start(filters.date_to + timedelta(days=1))})
-    return query
-
-
 def filtered_listings(filters: CohortFilters) -> QuerySet:
     """Return the listings a cohort counts, newest first.
 
@@ -74,33 +64,13 @@ def filtered_listings(filters: CohortFilters) -> QuerySet:
     listing dates (a sale date stands in for a missing listing date), as the
     cohort summaries do.
     """
-    queryset = eligible_listings()
-    if filters.platforms:
-        queryset = queryset.filter(platform__in=filters.platforms)
-    for name in ("brand", "lot", "decade", "made_in"):
-        if getattr(filters, name):
-            queryset = queryset.filter(**{name: getattr(filters, name)})
-    for name in ("waist", "inseam"):
-        low, high = getattr(filters, f"{name}_min"), getattr(filters, f"{name}_max")
-        if low is not None:
-            queryset = queryset.filter(**{f"{name}__gte": low})
-        if high is not None:
-            queryset = queryset.filter(**{f"{name}__lte": high})
-    if filters.selvedge:
-        queryset = queryset.filter(selvedge=filters.selvedge == "yes")
-    if filters.status:
-        queryset = queryset.filter(sold=filters.status == "sold")
+    queryset = attribute_filtered(filters)
     if filters.is_dated:
+        start, end = filters.date_from, filters.date_to
         if filters.status == "sold":
-            queryset = queryset.filter(moment_range_q("sold_at", filters))
+            queryset = queryset.filter(moment_range_q("sold_at", start, end))
         else:
-            queryset = queryset.filter(
-                moment_range_q("listed_at", filters)
-                | (
-                    Q(listed_at__isnull=True, sold=True)
-                    & moment_range_q("sold_at", filters)
-                )
-            )
+            queryset = queryset.filter(listed_in_q(start, end))
     ordering = "-sold_at" if filters.status == "sold" else "-listed_at"
     return queryset.order_by(ordering, "-id").values(*LISTING_VALUES)
 

@@ -17,7 +17,9 @@ from research.cohorts.bins import (
     quantile_from_bins,
 )
 from research.cohorts.filters import InvalidFilters, parse_filters
-from research.cohorts.queries import cohort_report, level_for, top_movers
+from research.cohorts.listing_source import listing_rows
+from research.cohorts.periods import DayRange
+from research.cohorts.queries import build_report, cohort_report, level_for, top_movers
 from tests.research.factories import MarketListingFactory
 
 LISTED = datetime(2024, 3, 1, 9, tzinfo=UTC)
@@ -84,18 +86,21 @@ def test_cohort_days_to_sell(known_cohort):
 
 
 @pytest.mark.parametrize(
-    ("query", "level"),
+    ("query", "needs", "level"),
     [
-        ({}, "market"),
-        ({"brand": "levis"}, "brand"),
-        ({"brand": "levis", "decade": "1980s"}, "model"),
-        ({"waist_min": "30", "waist_max": "32"}, "fit"),
-        ({"selvedge": "yes"}, "full"),
-        ({"inseam_max": "30"}, "full"),
+        ({}, (), "total"),
+        ({}, ("platform", "listing_kind"), "market"),
+        ({"platform": "ebay"}, (), "market"),
+        ({"brand": "levis"}, (), "brand"),
+        ({"brand": "levis", "decade": "1980s"}, (), "cohort"),
+        ({"brand": "levis", "decade": "1980s"}, ("platform",), "model"),
+        ({"waist_min": "30", "waist_max": "32"}, (), "fit"),
+        ({"selvedge": "yes"}, (), None),
+        ({"inseam_max": "30"}, (), None),
     ],
 )
-def test_level_follows_filters(query, level):
-    assert level_for(parse_filters(query)) == level
+def test_level_follows_filters(query, needs, level):
+    assert level_for(parse_filters(query), needs=needs) == level
 
 
 def test_filters_narrow_every_level(db, rebuilt):
@@ -298,3 +303,61 @@ def test_invalid_filters_name_value_and_fix(query, field, fragment):
 
     assert field in caught.value.errors
     assert fragment in " ".join(caught.value.errors[field])
+
+
+def listing_table_report(filters):
+    """The same report computed from the listing table alone."""
+    start, end = filters.date_from, filters.date_to
+    span = None if start is None and end is None else DayRange(start, end)
+    rows = list(listing_rows(filters, span))
+    trend_rows = list(listing_rows(filters, DayRange(start, end)))
+    return build_report(filters, "listings", rows, trend_rows)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"platform": "grailed", "status": "sold"},
+        {"brand": "levis", "date_from": "2024-01-15", "date_to": "2024-03-10"},
+        {"lot": "501", "decade": "1980s", "date_from": "2024-02-03"},
+        {"waist_min": "30", "waist_max": "33", "date_to": "2024-02-20"},
+        {"waist_min": "30", "date_from": "2024-01-10", "bucket": "week"},
+        {"brand": "levis", "lot": "505", "bucket": "week"},
+        {"selvedge": "yes", "date_from": "2024-01-20", "date_to": "2024-04-02"},
+        {"inseam_min": "31", "made_in": "usa"},
+    ],
+    ids=lambda query: "&".join(f"{k}={v}" for k, v in query.items()) or "all",
+)
+def test_summaries_equal_listing_table(db, rebuilt, query):
+    rng = random.Random(11)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for _ in range(120):
+        listed = start + timedelta(days=rng.randint(0, 100), hours=rng.randint(0, 23))
+        is_sold = rng.random() < 0.5
+        MarketListingFactory(
+            platform=rng.choice(["ebay", "grailed", "whatnot"]),
+            listing_kind=rng.choice(["auction", "buy_it_now"]),
+            lot=rng.choice(["501", "505"]),
+            decade=rng.choice(["1980s", "1990s"]),
+            waist=rng.choice([None, 29, 30, 31, 32, 33, 34]),
+            inseam=rng.choice([None, 30, 32, 34]),
+            made_in=rng.choice(["usa", "mexico", ""]),
+            selvedge=rng.choice([None, True, False]),
+            price=Decimal(rng.randint(2000, 40000)) / 100,
+            listed_at=None if rng.random() < 0.05 else listed,
+            sold=is_sold,
+            sold_price=Decimal(rng.randint(2000, 30000)) / 100 if is_sold else None,
+            sold_at=listed + timedelta(days=rng.randint(0, 40)) if is_sold else None,
+        )
+    rebuilt()
+    filters = parse_filters(query)
+
+    summary = cohort_report(filters)
+    expected = listing_table_report(filters)
+
+    assert summary.stats == expected.stats
+    assert summary.trend == expected.trend
+    assert summary.by_platform == expected.by_platform
+    assert summary.by_kind == expected.by_kind
+    assert summary.histogram == expected.histogram
