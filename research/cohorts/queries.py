@@ -8,6 +8,7 @@ many listings there are.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 
 from .bins import bin_bounds, merge_counts
@@ -24,6 +26,7 @@ from .listing_source import listing_rows
 from .models import CohortSummary, Event, Grain
 from .periods import DayRange, cover, month_start, week_start
 from .stats import CohortStats, Tally, price_spread
+from .version import summaries_version
 
 LEVELS = tuple(LEVEL_COLUMNS)
 ROW_FIELDS = (
@@ -343,6 +346,9 @@ def latest_sale_date() -> date | None:
     ).aggregate(latest=Max("period"))["latest"]
 
 
+MOVERS_CACHE_SECONDS = 3600
+
+
 def top_movers(
     filters: CohortFilters,
     window_days: int = 90,
@@ -354,7 +360,27 @@ def top_movers(
     The recent window is the ``window_days`` days up to the filters' end date, or
     up to the latest sale in the summaries; the previous window is the same
     length just before it. Both windows need ``min_sales`` sales.
+
+    The two windows read every day row at their partial-month ends, which at a
+    million listings is tens of thousands of rows, so the result is cached
+    until the summaries next change (see research.cohorts.version).
     """
+    key = "research:movers:{}:{}".format(
+        summaries_version(),
+        hashlib.sha256(
+            repr((filters, window_days, min_sales, limit)).encode()
+        ).hexdigest(),
+    )
+    report = cache.get(key)
+    if report is None:
+        report = compute_top_movers(filters, window_days, min_sales, limit)
+        cache.set(key, report, timeout=MOVERS_CACHE_SECONDS)
+    return report
+
+
+def compute_top_movers(
+    filters: CohortFilters, window_days: int, min_sales: int, limit: int
+) -> MoversReport:
     as_of = filters.date_to or latest_sale_date()
     if as_of is None:
         return MoversReport(None, window_days, min_sales, [], [])

@@ -27,6 +27,7 @@ from .facts import (
     facts_from_row,
 )
 from .models import CohortSummary, Grain, SummarizedListing
+from .version import bump_summaries_version
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ def refresh_chunk(ids: list[int]) -> int:
         elif any(getattr(snapshot, f) != getattr(fresh, f) for f in SNAPSHOT_FIELDS):
             updated.append(fresh)
     write_deltas(deltas, lock=True)
+    if deltas:
+        bump_summaries_version()
     SummarizedListing.objects.bulk_create(created, batch_size=KEY_BATCH_SIZE)
     SummarizedListing.objects.bulk_update(
         updated, fields=list(SNAPSHOT_FIELDS), batch_size=KEY_BATCH_SIZE
@@ -317,6 +320,7 @@ def rebuild_summaries(chunk_size: int = REBUILD_CHUNK_SIZE) -> int:
         insert_snapshots(snapshots)
         insert_cells(list(pending.values()))
         write_deltas(late, lock=False)
+        bump_summaries_version()
     logger.info("Rebuilt cohort summaries from %d listings", included)
     return included
 

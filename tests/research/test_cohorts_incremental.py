@@ -11,7 +11,7 @@ from django.db import transaction
 
 from research.cohorts import enqueue_summary_refresh, refresh_summaries_for
 from research.cohorts.filters import parse_filters
-from research.cohorts.queries import cohort_report
+from research.cohorts.queries import cohort_report, top_movers
 from research.models import CohortSummary, MarketListing, SummarizedListing
 from tests.factories import UserFactory
 from tests.fixtures.processes import wait_until
@@ -159,3 +159,27 @@ def test_worker_refreshes_after_commit(celery_worker_process):
         + celery_worker_process.log_text()[-2000:],
     )
     assert cohort_report(parse_filters({})).stats.sold.median == Decimal("151.00")
+
+
+def test_refresh_invalidates_cached_movers(db, django_capture_on_commit_callbacks):
+    end = datetime(2024, 6, 30, tzinfo=UTC)
+    listings = [
+        MarketListingFactory(
+            sold=True,
+            sold_price=Decimal(price),
+            listed_at=end - timedelta(days=offset + 2),
+            sold_at=end - timedelta(days=offset),
+        )
+        for offset, price in [(5, "101")] * 5 + [(100, "51.5")] * 5
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_summaries_for(listing_ids=[row.id for row in listings])
+    assert top_movers(parse_filters({})).risers[0].recent_median == Decimal("101.00")
+
+    for listing in listings[:5]:
+        listing.sold_price = Decimal("201")
+        listing.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_summaries_for(listing_ids=[row.id for row in listings[:5]])
+
+    assert top_movers(parse_filters({})).risers[0].recent_median == Decimal("201.00")
