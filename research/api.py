@@ -5,6 +5,7 @@ Sellers, analysts and staff may call it; errors are field-keyed 400s.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -50,6 +51,18 @@ class CompsViewSet(viewsets.ViewSet):
 
     serializer_class = CompsResultSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("brand", str, required=True, description="e.g. levis"),
+            OpenApiParameter("lot", str, description="e.g. 501"),
+            OpenApiParameter("decade", str, description="e.g. 1980s"),
+            OpenApiParameter("waist", int, description="inches, 20 to 60"),
+            OpenApiParameter(
+                "min_comps", int, description="widen until this many (default 5)"
+            ),
+        ],
+        responses=CompsResultSerializer,
+    )
     def list(self, request):
         if not has_any_role(request.user, COMPS_ROLES):
             raise PermissionDenied("Comps need the seller, analyst or staff role.")

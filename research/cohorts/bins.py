@@ -106,13 +106,13 @@ def quantiles_from_counts(
     total = sum(count for count in counts.values() if count > 0)
     if total == 0:
         return [None for _ in fractions]
-    wanted = []
+    targets = []
     for fraction in fractions:
         position = Decimal(total - 1) * Decimal(fraction)
         lower_rank = int(position.to_integral_value(ROUND_FLOOR))
         weight = position - lower_rank
-        wanted.append((lower_rank, lower_rank + (1 if weight else 0), weight))
-    ranks = sorted({rank for low, high, _ in wanted for rank in (low, high)})
+        targets.append((lower_rank, lower_rank + (1 if weight else 0), weight))
+    ranks = sorted({rank for low, high, _ in targets for rank in (low, high)})
     found: dict[int, Decimal] = {}
     seen = 0
     position_index = 0
@@ -129,7 +129,8 @@ def quantiles_from_counts(
         if position_index == len(ranks):
             break
     return [
-        found[low] + (found[high] - found[low]) * weight for low, high, weight in wanted
+        found[low] + (found[high] - found[low]) * weight
+        for low, high, weight in targets
     ]
 
 

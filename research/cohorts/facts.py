@@ -2,7 +2,7 @@
 
 A listing's facts are the values the summaries group and count it by. Its
 listing date is ``listed_at`` (or ``sold_at`` when only that is known) and its
-sale date is ``sold_at``; both are calendar dates in the project time zone.
+sale date is ``sold_at``. Both are calendar dates in the project time zone.
 Days to sell are whole days from ``listed_at`` to ``sold_at``, rounded down,
 and only when both are known and in that order.
 """
@@ -23,9 +23,9 @@ from .models import Event, Grain
 
 # The columns each summary level keeps besides the period, the event and the
 # sold flag, ordered from the level with the fewest rows to the one with the
-# most. A query reads the first level that keeps every column it needs; one
-# that needs inseam, made in or selvedge reads the listing table, because
-# cells that fine hold about one listing each.
+# most. A query reads the first level that keeps every column it needs. A
+# query that needs inseam, made in or selvedge reads the listing table,
+# because cells that fine would hold about one listing each.
 LEVEL_COLUMNS: dict[str, frozenset[str]] = {
     "total": frozenset(),
     "market": frozenset({"platform", "listing_kind"}),
@@ -236,11 +236,11 @@ def contributions(facts: ListingFacts) -> Iterator[tuple[Cell, int | None, int |
         )
     values = facts._asdict()
     for level, columns in LEVEL_COLUMNS.items():
-        kept = {
+        level_values = {
             name: values[name] if name in columns else empty
             for name, empty in EMPTY_VALUES.items()
         }
-        attributes = tuple(kept[name] for name in SUMMARY_ATTRIBUTES)
+        attributes = tuple(level_values[name] for name in SUMMARY_ATTRIBUTES)
         grains = LEVEL_GRAINS[level]
         for event, day, bin_index, days in events:
             for grain, period in periods_of(day, grains):
@@ -249,8 +249,8 @@ def contributions(facts: ListingFacts) -> Iterator[tuple[Cell, int | None, int |
                     grain,
                     period,
                     event,
-                    kept["platform"],
-                    kept["listing_kind"],
+                    level_values["platform"],
+                    level_values["listing_kind"],
                     facts.sold,
                     attributes,
                 )

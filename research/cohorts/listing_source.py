@@ -1,10 +1,11 @@
 """Summary-shaped rows built straight from the listing table.
 
 Queries use these where a summary level would hold about one listing per cell
-and so save nothing: filters on inseam, made in or selvedge, the partial
-months at the ends of a date range at the model and fit levels, and week
-trends at those levels. The rows carry the same facts as the summary cells,
-one row per listing event, so the same merging code reads both.
+and so save nothing. That is the case for filters on inseam, made in or
+selvedge, for the partial months at the ends of a date range at the model and
+fit levels, and for week trends at those levels. The rows carry the same
+facts as the summary cells, one row per listing event, so the same merging
+code reads both.
 """
 
 from __future__ import annotations

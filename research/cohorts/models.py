@@ -1,6 +1,6 @@
 """Summary tables for cohort trends, kept in step with research.MarketListing.
 
-CohortSummary holds one row per cell: a summary level (which columns the cell
+CohortSummary contains one row per cell: a summary level (which columns the cell
 keeps), a time grain and period (a day, a month, or all time), an event (a
 listing was listed, or it sold) and the values of the level's columns. Each
 row stores the listing count and histograms of prices (fixed Decimal bins, see

@@ -1,4 +1,4 @@
-"""How a date range splits into summary periods.
+"""Splitting date ranges into summary periods.
 
 A bounded range is covered by every whole month inside it plus the days left
 at either end, so a one-year range reads about twelve months of month rows

@@ -1,9 +1,9 @@
 """Cohort reports read from the summary tables, never from the listing table.
 
 Each query reads the summary level with the fewest rows that keeps every
-column it filters or groups on (see LEVEL_COLUMNS), and all-time queries read
-the all-time rows, so an unfiltered overview reads a few hundred rows however
-many listings there are.
+column it filters or groups on (see LEVEL_COLUMNS). All-time queries read the
+all-time rows. An unfiltered overview therefore reads a few hundred rows
+however many listings there are.
 """
 
 from __future__ import annotations
@@ -148,9 +148,9 @@ def filtered_columns(filters: CohortFilters) -> set[str]:
 def level_for(filters: CohortFilters, needs: Iterable[str] = ()) -> str | None:
     """Return the level with the fewest rows that keeps the filtered columns
     and the columns in ``needs``, or None when only the listing table does."""
-    wanted = filtered_columns(filters) | set(needs)
+    needed = filtered_columns(filters) | set(needs)
     for level, columns in LEVEL_COLUMNS.items():
-        if wanted <= columns:
+        if needed <= columns:
             return level
     return None
 
@@ -235,8 +235,8 @@ BREAKDOWN_COLUMNS = ("platform", "listing_kind")
 def cohort_report(filters: CohortFilters) -> CohortReport:
     """Compute totals, trend, price histogram and breakdowns for a cohort.
 
-    Totals and the platform and listing-kind breakdowns come from one level;
-    the trend comes from the level with the fewest rows for the filters, which
+    Totals and the platform and listing-kind breakdowns come from one level.
+    The trend comes from the level with the fewest rows for the filters, which
     is often a coarser one.
     """
     start, end = filters.date_from, filters.date_to
@@ -357,9 +357,9 @@ def top_movers(
 ) -> MoversReport:
     """Find the brand, lot and decade cohorts whose median sold price moved most.
 
-    The recent window is the ``window_days`` days up to the filters' end date, or
-    up to the latest sale in the summaries; the previous window is the same
-    length just before it. Both windows need ``min_sales`` sales.
+    The recent window is the ``window_days`` days up to the filters' end date,
+    or up to the latest sale in the summaries. The previous window has the same
+    length and ends the day before. A cohort needs ``min_sales`` sales in each.
 
     The two windows read every day row at their partial-month ends, which at a
     million listings is tens of thousands of rows, so the result is cached

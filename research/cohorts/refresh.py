@@ -139,38 +139,49 @@ def refresh_chunk(ids: list[int]) -> int:
         .order_by("listing_id")
     }
     rows = {row["id"]: row for row in listing_rows(ids)}
+
     deltas = DeltaSet()
-    created, updated, removed = [], [], []
     changed = 0
     for listing_id in ids:
-        snapshot = snapshots.get(listing_id)
-        old = snapshot_facts(snapshot)
+        old = snapshot_facts(snapshots.get(listing_id))
         row = rows.get(listing_id)
         new = facts_from_row(row) if row is not None and row["included"] else None
-        if old != new:
-            changed += 1
-            if old is not None:
-                deltas.add(old, -1)
-            if new is not None:
-                deltas.add(new, +1)
+        if old == new:
+            continue
+        changed += 1
+        if old is not None:
+            deltas.add(old, -1)
+        if new is not None:
+            deltas.add(new, +1)
+
+    write_deltas(deltas, lock=True)
+    if deltas:
+        bump_summaries_version()
+    save_snapshots(ids, snapshots, rows)
+    return changed
+
+
+def save_snapshots(ids: list[int], snapshots: dict, rows: dict) -> None:
+    """Record what each listing now adds; forget listings that are gone."""
+    created, updated, removed = [], [], []
+    for listing_id in ids:
+        snapshot = snapshots.get(listing_id)
+        row = rows.get(listing_id)
         if row is None:
             if snapshot is not None:
                 removed.append(listing_id)
             continue
-        fresh = snapshot_from(listing_id, row, new)
+        facts = facts_from_row(row) if row["included"] else None
+        fresh = snapshot_from(listing_id, row, facts)
         if snapshot is None:
             created.append(fresh)
         elif any(getattr(snapshot, f) != getattr(fresh, f) for f in SNAPSHOT_FIELDS):
             updated.append(fresh)
-    write_deltas(deltas, lock=True)
-    if deltas:
-        bump_summaries_version()
     SummarizedListing.objects.bulk_create(created, batch_size=KEY_BATCH_SIZE)
     SummarizedListing.objects.bulk_update(
         updated, fields=list(SNAPSHOT_FIELDS), batch_size=KEY_BATCH_SIZE
     )
     SummarizedListing.objects.filter(listing_id__in=removed).delete()
-    return changed
 
 
 def listing_rows(ids: list[int]) -> Iterator[dict]:

@@ -61,7 +61,7 @@ def filtered_listings(filters: CohortFilters) -> QuerySet:
     """Return the listings a cohort counts, newest first.
 
     With status "sold" the date range selects sale dates; otherwise it selects
-    listing dates (a sale date stands in for a missing listing date), as the
+    listing dates (a sale date replaces a missing listing date), as the
     cohort summaries do.
     """
     queryset = attribute_filtered(filters)
