@@ -4,7 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from research.api import CompsViewSet
+
 router = DefaultRouter()
+router.register("comps", CompsViewSet, basename="comps")
 
 urlpatterns = [
     path("", include(router.urls)),
