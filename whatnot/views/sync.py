@@ -55,8 +55,6 @@ def choose_sync_kind(seller, requested: str) -> str:
 @require_POST
 @seller_required
 def sync_now(request):
-    from ..services.sync import queue_sync
-
     connection = WhatnotConnection.objects.filter(user=request.user).first()
     if connection is None or not connection.is_usable:
         messages.error(
@@ -65,6 +63,8 @@ def sync_now(request):
             "access to your store.",
         )
         return redirect("whatnot:sync_status")
+    from ..services.sync import queue_sync
+
     kind = choose_sync_kind(request.user, request.POST.get("kind", ""))
     run = queue_sync(request.user, kind=kind)
     if request.htmx:
