@@ -13,4 +13,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        post_migrate.connect(_create_role_groups, sender=self)
+        # Without a sender the handler runs after every app's migrations, so
+        # the last run sees the permissions of apps listed after accounts.
+        post_migrate.connect(
+            _create_role_groups, dispatch_uid="accounts.create_role_groups"
+        )
