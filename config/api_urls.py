@@ -6,6 +6,10 @@ from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 
+# Each app registers its viewsets on the router in its api.routes module; they
+# are imported here, before router.urls is read below.
+import whatnot.api.routes  # noqa: E402, F401, I001
+
 urlpatterns = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

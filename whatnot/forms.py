@@ -8,7 +8,12 @@ from django import forms
 from .models import Listing
 from .taxonomy import category_choices
 from .validation import (
+    CATEGORY_REQUIRED,
+    DESCRIPTION_REQUIRED,
+    PRICE_ERROR_MESSAGES,
+    QUANTITY_ERROR_MESSAGES,
     TEXT_LENGTH_LIMIT,
+    TITLE_REQUIRED,
     validate_description,
     validate_price,
     validate_quantity,
@@ -21,18 +26,13 @@ class ListingForm(forms.ModelForm):
 
     title = forms.CharField(
         validators=[validate_title],
-        error_messages={
-            "required": "Title is required: Whatnot rejects a listing without one."
-        },
+        error_messages={"required": TITLE_REQUIRED},
         widget=forms.TextInput(attrs={"maxlength": TEXT_LENGTH_LIMIT - 1}),
         help_text="Under 1,000 characters. Include the lot, size and era.",
     )
     description = forms.CharField(
         validators=[validate_description],
-        error_messages={
-            "required": "Description is required: Whatnot rejects a listing "
-            "without one."
-        },
+        error_messages={"required": DESCRIPTION_REQUIRED},
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_LENGTH_LIMIT - 1}),
         help_text="Under 1,000 characters: condition, measurements, flaws.",
     )
@@ -47,8 +47,7 @@ class ListingForm(forms.ModelForm):
         label="Category",
         choices=(),
         error_messages={
-            "required": "Category is required: choose where the listing appears "
-            "on Whatnot.",
+            "required": CATEGORY_REQUIRED,
             "invalid_choice": "Category %(value)s is not a Whatnot category that "
             "accepts listings. Choose one from the list.",
         },
@@ -59,24 +58,12 @@ class ListingForm(forms.ModelForm):
         decimal_places=2,
         validators=[validate_price],
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
-        error_messages={
-            "required": "Price is required: enter the asking price, for example 45.00.",
-            "invalid": "Price must be a number in dollars and cents, for example "
-            "45.00.",
-            "max_decimal_places": "Price can have at most 2 decimal places "
-            "(cents), for example 45.99.",
-            "max_digits": "Price is too large: enter at most 9999999999.99.",
-            "max_whole_digits": "Price is too large: enter at most 9999999999.99.",
-        },
+        error_messages=PRICE_ERROR_MESSAGES,
     )
     quantity = forms.IntegerField(
         validators=[validate_quantity],
         widget=forms.NumberInput(attrs={"min": "0", "step": "1"}),
-        error_messages={
-            "required": "Quantity is required: enter the number of items in stock, "
-            "or 0 for sold out.",
-            "invalid": "Quantity must be a whole number, for example 1.",
-        },
+        error_messages=QUANTITY_ERROR_MESSAGES,
     )
 
     class Meta:
