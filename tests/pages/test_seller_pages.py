@@ -43,7 +43,7 @@ def test_dashboard_without_connection_offers_connect(seller_client):
 
     page = response.content.decode()
     assert "Your Whatnot store is not connected yet." in page
-    assert reverse("whatnot_login") in page
+    assert reverse("accounts:settings") + "#whatnot" in page
 
 
 def test_dashboard_never_shows_tokens(seller_client, seller):
