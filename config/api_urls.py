@@ -8,7 +8,7 @@ router = DefaultRouter()
 
 # Each app registers its viewsets on the router in its api.routes module; they
 # are imported here, before router.urls is read below.
-import whatnot.api.routes  # noqa: E402, F401, I001
+import whatnot.api.routes  # noqa: E402, F401
 
 urlpatterns = [
     path("", include(router.urls)),

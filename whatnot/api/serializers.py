@@ -10,7 +10,6 @@ from ..taxonomy import category_choices
 from ..validation import (
     CATEGORY_REQUIRED,
     DESCRIPTION_REQUIRED,
-    MAXIMUM_QUANTITY,
     PRICE_ERROR_MESSAGES,
     QUANTITY_ERROR_MESSAGES,
     TITLE_REQUIRED,
@@ -57,12 +56,12 @@ class ListingSerializer(serializers.ModelSerializer):
         "Null for an auction synced from Whatnot.",
     )
     quantity = serializers.IntegerField(
-        max_value=MAXIMUM_QUANTITY,
-        validators=[validate_quantity],
-        error_messages={
-            **QUANTITY_ERROR_MESSAGES,
-            "max_value": f"Quantity is too large: enter at most {MAXIMUM_QUANTITY}.",
-        },
+        validators=[validate_quantity], error_messages=QUANTITY_ERROR_MESSAGES
+    )
+
+    # A plain string: it is empty until the listing's first push succeeds.
+    url = serializers.CharField(
+        read_only=True, help_text="Public URL on Whatnot, or empty for a draft."
     )
 
     class Meta:

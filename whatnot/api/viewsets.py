@@ -117,8 +117,6 @@ class SyncRunViewSet(
         summary="Start a sync",
     )
     def create(self, request):
-        from ..services.sync import queue_sync
-
         start = SyncStartSerializer(data=request.data)
         start.is_valid(raise_exception=True)
         connection = WhatnotConnection.objects.filter(user=request.user).first()
@@ -131,6 +129,8 @@ class SyncRunViewSet(
                     ]
                 }
             )
+        from ..services.sync import queue_sync
+
         run = queue_sync(request.user, kind=start.validated_data["kind"])
         return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
