@@ -204,3 +204,11 @@ def test_conflicted_listing_edit_goes_to_conflict_page(seller_client, seller):
     assert response["Location"] == reverse(
         "whatnot:listing_conflict", args=[listing.pk]
     )
+
+
+def test_quantity_above_database_range_is_rejected():
+    errors = errors_for(quantity=str(2**31))
+
+    assert errors == {
+        "quantity": ["Quantity 2147483648 is too large: enter at most 2147483647."]
+    }
