@@ -1,5 +1,5 @@
-"""What happens when a seller changes a listing: the row is saved as pending and
-a push to Whatnot is queued. Pages, the API and the admin all go through here.
+"""Seller changes to listings: each is saved as pending and a push to Whatnot
+is queued. Pages, the API and the admin all go through here.
 
 The push itself runs in a worker (whatnot.services.push); nothing here calls
 Whatnot. queue_push and queue_sync enqueue on transaction commit, so a rolled

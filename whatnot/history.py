@@ -34,8 +34,8 @@ def record_sync_state_change(
     current = instance.sync_state
     instance._loaded_sync_state = current
     if created and current == Listing.SyncState.SYNCED:
-        # A listing first seen on Whatnot; a full sync creates thousands of
-        # these, and its creation time already says when it arrived.
+        # A listing first seen on Whatnot. A full sync creates thousands of
+        # these, and the row's created_at already records when it arrived.
         return
     if previous == current:
         return

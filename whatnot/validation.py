@@ -2,8 +2,8 @@
 
 Whatnot's ProductInput needs a title and a description that are not blank and
 under 1000 characters, a product category, and a price (MoneyInput, in cents)
-above zero. Each error names the field and says how to fix it; forms and API
-serializers both use these validators.
+above zero. Each error names the field and the fix. Forms and API serializers both use
+these validators.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-
-from .taxonomy import listable_categories
 
 # Whatnot accepts titles and descriptions shorter than this many characters.
 TEXT_LENGTH_LIMIT = 1000
@@ -96,14 +94,4 @@ def validate_quantity(value: int) -> None:
             "Quantity %(value)s is too large: enter at most %(maximum)s.",
             code="max_value",
             params={"value": value, "maximum": MAXIMUM_QUANTITY},
-        )
-
-
-def validate_category(value: str) -> None:
-    if value not in {category.id for category in listable_categories()}:
-        raise ValidationError(
-            "Category %(value)s is not a Whatnot category that accepts listings. "
-            "Choose one from the list.",
-            code="invalid_choice",
-            params={"value": value},
         )

@@ -74,9 +74,9 @@ def seller_token(seller):
 
 @pytest.fixture
 def api_schema(db):
-    # Django closes the database connection when a request finishes, which
-    # would close the test's own transaction; its test client stops that the
-    # same way while it runs a request.
+    # Django closes the database connection when a request finishes, and that
+    # would end the test's transaction. Django's test client disconnects the
+    # same handlers while it runs a request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:

@@ -70,7 +70,7 @@ def test_start_sync_is_throttled(api_client, settings):
     assert statuses[allowed] == 429
 
 
-def test_sync_run_list_is_not_throttled_by_the_start_limit(api_client, settings):
+def test_sync_run_list_not_throttled(api_client, settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     allowed = int(rates["sync_start"].split("/")[0])
 

@@ -1,5 +1,5 @@
 """Seller-scoped API viewsets. Every queryset is limited to the signed-in
-seller, so another seller's id answers 404, and no request calls Whatnot:
+seller, so another seller's id gets 404, and no request calls Whatnot:
 writes save locally and queue the work."""
 
 from __future__ import annotations

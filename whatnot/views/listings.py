@@ -87,7 +87,8 @@ def listing_detail(request, pk: int):
 @require_GET
 @seller_required
 def listing_sync_state(request, pk: int):
-    """The sync state badge of one listing; htmx polls it while a push runs."""
+    """Render one listing's sync state badge, which htmx polls while a push
+    runs."""
     listing = get_own_listing(request, pk)
     return render(
         request, "whatnot/includes/_listing_sync_state.html", {"listing": listing}
@@ -173,7 +174,13 @@ def listing_conflict(request, pk: int):
     if request.method == "POST":
         keep = request.POST.get("keep")
         if keep in ("local", "remote"):
-            resolve_listing_conflict(listing, keep=keep)
+            try:
+                resolve_listing_conflict(listing, keep=keep)
+            except ValueError as exc:
+                # The push engine raises this when Whatnot's version was
+                # never recorded, so there is nothing to choose between.
+                messages.error(request, f"The conflict cannot be resolved: {exc}.")
+                return redirect("whatnot:listing_detail", pk=listing.pk)
             messages.success(
                 request,
                 "Kept your version; it is being sent to Whatnot."
@@ -203,7 +210,7 @@ def listing_conflict(request, pk: int):
 @require_GET
 @seller_required
 def listing_comps(request):
-    """Comparable sales for the title typed so far (an htmx partial)."""
+    """Render comparable sales for the title typed so far (an htmx partial)."""
     title = request.GET.get("title", "")[:1000]
     return render(
         request,

@@ -76,6 +76,6 @@ def sync_now(request):
 @require_GET
 @seller_required
 def sync_progress(request, pk: int):
-    """The progress of one run; htmx polls it until the run finishes."""
+    """Render the progress of one run, which htmx polls until the run ends."""
     run = get_own_sync_run(request, pk)
     return render(request, "whatnot/includes/_sync_progress.html", {"run": run})
