@@ -206,3 +206,10 @@ def test_sales_list_shows_own_sales_newest_first(seller_client, seller, other_se
     assert "Not mine" not in page
     assert response.context["totals"]["units"] == 3
     assert response.context["totals"]["revenue"] == Decimal("200.00")
+
+
+def test_htmx_sync_now_without_connection_reloads_page(seller_client):
+    response = seller_client.post(reverse("whatnot:sync_now"), HTTP_HX_REQUEST="true")
+
+    assert response["HX-Redirect"] == reverse("whatnot:sync_status")
+    assert not SyncRun.objects.exists()

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template.loader import render_to_string
 
 COMPS_TEMPLATE = "research/includes/_comps.html"
 
 
-def render_comps(request, title: str) -> str:
-    """Render the comparable-sales box for a title, or "" when research has no
-    comps module or template yet, or the title is blank."""
-    if not title.strip():
-        return ""
+def read_denim_attributes(title: str, description: str):
+    """Return the attributes research reads from a listing's text, or None
+    when research has no extractor."""
+    try:
+        from research.extraction.extractor import extract_attributes
+    except ImportError:
+        return None
+    return extract_attributes(title, description)
+
+
+def render_comps(request, title: str, brand: str = "", description: str = "") -> str:
+    """Render the comparable-sales box for a listing's text and brand.
+
+    Return "" when research has no comps yet or no brand is known, because
+    comps are matched by brand first.
+    """
     try:
         from research.comps import find_comps
     except ImportError:
         return ""
-    try:
-        template = get_template(COMPS_TEMPLATE)
-    except TemplateDoesNotExist:
+    attributes = read_denim_attributes(title, description)
+    brand = brand.strip() or (getattr(attributes, "brand", None) or "")
+    if not brand:
         return ""
-    # TODO: match find_comps's signature and the template's context names once
-    # research.comps is on main.
-    return template.render({"comps": find_comps(title=title)}, request)
+    result = find_comps(
+        brand=brand,
+        lot=getattr(attributes, "lot", None),
+        decade=getattr(attributes, "decade", None),
+        waist=getattr(attributes, "waist", None),
+        exclude_seller=request.user,
+    )
+    return render_to_string(COMPS_TEMPLATE, {"comps": result}, request=request)

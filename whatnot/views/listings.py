@@ -13,6 +13,7 @@ from ..filters import ListingFilter
 from ..forms import ListingForm
 from ..models import Listing
 from ..taxonomy import category_path
+from ..validation import TEXT_LENGTH_LIMIT
 from .access import get_own_listing, seller_required
 from .comps import render_comps
 
@@ -141,7 +142,9 @@ def listing_update(request, pk: int):
     context = {
         "form": form,
         "listing": listing,
-        "comps": render_comps(request, listing.title),
+        "comps": render_comps(
+            request, listing.title, listing.brand, listing.description
+        ),
     }
     return render(
         request,
@@ -211,9 +214,11 @@ def listing_conflict(request, pk: int):
 @seller_required
 def listing_comps(request):
     """Render comparable sales for the title typed so far (an htmx partial)."""
-    title = request.GET.get("title", "")[:1000]
+    title = request.GET.get("title", "")[:TEXT_LENGTH_LIMIT]
+    brand = request.GET.get("brand", "")[:64]
+    description = request.GET.get("description", "")[:TEXT_LENGTH_LIMIT]
     return render(
         request,
         "whatnot/includes/_listing_comps.html",
-        {"comps": render_comps(request, title)},
+        {"comps": render_comps(request, title, brand, description)},
     )

@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import WhatnotConnection
 
@@ -62,6 +64,10 @@ def sync_now(request):
             "Connect your Whatnot account before syncing: selvedge has no working "
             "access to your store.",
         )
+        if request.htmx:
+            # A plain redirect would be swapped into the progress box; reload
+            # the whole page so the message shows.
+            return HttpResponseClientRedirect(reverse("whatnot:sync_status"))
         return redirect("whatnot:sync_status")
     from ..services.sync import queue_sync
 
