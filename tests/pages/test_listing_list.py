@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.pages.factories import ListingFactory
+from whatnot.filters import seller_brands
 from whatnot.models import Listing
 
 URL = reverse("whatnot:listing_list")
@@ -180,3 +181,13 @@ def test_brand_filter_offers_own_brands_only(seller_client, seller, other_seller
     response = seller_client.get(URL)
 
     assert response.context["brands"] == ["Lee"]
+
+
+def test_seller_brands_are_distinct_sorted_and_limited(seller, other_seller):
+    for brand in ["Wrangler", "Lee", "", "Lee", "Evisu", "Big E"]:
+        ListingFactory(seller=seller, brand=brand)
+    ListingFactory(seller=other_seller, brand="Diesel")
+
+    assert seller_brands(seller.pk) == ["Big E", "Evisu", "Lee", "Wrangler"]
+    assert seller_brands(seller.pk, limit=2) == ["Big E", "Evisu"]
+    assert seller_brands(other_seller.pk) == ["Diesel"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..edits import ListingInConflict, resolve_listing_conflict, save_listing_edit
-from ..filters import ListingFilter
+from ..filters import ListingFilter, seller_brands
 from ..forms import ListingForm
 from ..models import Listing
 from ..taxonomy import category_path
@@ -37,16 +37,6 @@ LIST_COLUMNS = (
 )
 
 
-def seller_brands(seller) -> list[str]:
-    return list(
-        Listing.objects.filter(seller=seller)
-        .exclude(brand="")
-        .order_by("brand")
-        .values_list("brand", flat=True)
-        .distinct()
-    )
-
-
 @require_GET
 @seller_required
 def listing_list(request):
@@ -62,7 +52,7 @@ def listing_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "brands": seller_brands(request.user),
+        "brands": seller_brands(request.user.pk),
         "query_string": query.urlencode(),
     }
     template = (
