@@ -9,6 +9,10 @@ from research.api import CompsViewSet
 router = DefaultRouter()
 router.register("comps", CompsViewSet, basename="comps")
 
+# Each app registers its viewsets on the router in its api.routes module; they
+# are imported here, before router.urls is read below.
+import whatnot.api.routes  # noqa: E402, F401
+
 urlpatterns = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
