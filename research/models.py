@@ -104,3 +104,10 @@ class MarketListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_id}"
+
+
+# Summary tables live in the cohorts package; importing them here registers them
+# with the research app.
+from .cohorts.models import CohortSummary, SummarizedListing  # noqa: E402
+
+__all__ = ["CohortSummary", "Dataset", "MarketListing", "Platform", "SummarizedListing"]

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "research"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("cohorts/", views.cohort, name="cohort"),
+    path("listings/", views.listings, name="listings"),
+    path("comps/partial/", views.comps_partial, name="comps_partial"),
+]
