@@ -35,6 +35,13 @@ def push(listing: Listing, connection) -> str | None:
     return state
 
 
+def history(listing: Listing) -> list[tuple[str, str]]:
+    return [
+        (event.from_state, event.to_state)
+        for event in listing.events.filter(kind="state_changed").order_by("pk")
+    ]
+
+
 def synced_listing(server, connect_seller):
     connection = connect_seller(server)
     full_sync(connection)
@@ -57,6 +64,7 @@ def test_new_listing_is_created_and_published(shared_sandbox, connect_seller):
     assert state == Listing.SyncState.SYNCED
     assert listing.sync_state == Listing.SyncState.SYNCED
     assert listing.whatnot_id
+    assert history(listing)[-1] == ("pending", "synced")
     assert listing.variant.product.external_id == external_id_for(listing)
     remote = shared_sandbox.listing(listing.whatnot_id)
     assert remote["published"] is True
@@ -125,6 +133,7 @@ def test_push_stops_at_conflict_when_whatnot_changed(shared_sandbox, connect_sel
     assert listing.sync_state == Listing.SyncState.CONFLICT
     assert listing.price == Decimal("55.00")
     assert listing.remote_snapshot["price"] == "99.00"
+    assert history(listing) == [("synced", "pending"), ("pending", "conflict")]
     assert shared_sandbox.listing(listing.whatnot_id)["price"]["amount"] == "99.00"
 
 
@@ -156,6 +165,7 @@ def test_rejected_push_stores_whatnots_message(shared_sandbox, connect_seller):
     assert state == Listing.SyncState.FAILED
     assert listing.sync_state == Listing.SyncState.FAILED
     assert "Whatnot rejected productCreate" in listing.sync_error
+    assert history(listing)[-1] == ("pending", "failed")
     assert listing.whatnot_id is None
 
 

@@ -7,7 +7,14 @@ import pytest
 from django.utils import timezone
 
 from whatnot.client.parsing import parse_order
-from whatnot.models import Listing, Order, Product, ProductVariant, Sale
+from whatnot.models import (
+    Listing,
+    ListingEvent,
+    Order,
+    Product,
+    ProductVariant,
+    Sale,
+)
 from whatnot.services.orders import upsert_orders
 from whatnot.services.upsert import mark_missing_listings, upsert_listings
 
@@ -85,6 +92,10 @@ def test_pending_edit_with_newer_remote_becomes_conflict(seller):
     assert listing.price == Decimal("70.00")
     assert listing.remote_snapshot["price"] == "90.00"
     assert listing.remote_snapshot["updated_at"] == "2026-03-09T00:00:00+00:00"
+    assert "2026-03-09 00:00 UTC" in listing.sync_error
+    event = ListingEvent.objects.get(listing=listing)
+    assert (event.from_state, event.to_state) == ("pending", "conflict")
+    assert event.message == listing.sync_error
 
 
 def test_pending_edit_with_unchanged_remote_is_left_alone(seller):

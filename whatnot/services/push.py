@@ -35,7 +35,7 @@ from whatnot.client.inputs import ListingDraft
 from whatnot.client.types import RemoteListing
 from whatnot.models import Listing
 
-from .upsert import snapshot_updated_at, store_remote_catalog
+from .upsert import conflict_message, snapshot_updated_at, store_remote_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -164,18 +164,40 @@ def mark_push_failed(
 ) -> None:
     """Store a failed push. With ``revision``, a listing edited since keeps
     its pending state, because the push of that edit is already queued."""
-    listings = Listing.objects.filter(
-        pk=listing_id, sync_state=Listing.SyncState.PENDING
-    )
-    if revision is not None:
-        listings = listings.filter(local_revision=revision)
-    listings.update(
+    saved = save_outcome(
+        listing_id,
+        only_if_pending=True,
+        revision=revision,
         sync_state=Listing.SyncState.FAILED,
         sync_error=message,
         push_lease_until=None,
-        updated_at=timezone.now(),
     )
-    logger.warning("Push of listing %s failed: %s", listing_id, message)
+    if saved:
+        logger.warning("Push of listing %s failed: %s", listing_id, message)
+
+
+def save_outcome(
+    listing_id: int,
+    *,
+    only_if_pending: bool = False,
+    revision: int | None = None,
+    **fields,
+) -> bool:
+    """Write a push outcome through ``Model.save()``, so the listing's history
+    records the state change; return False when the listing is gone or no
+    longer matches ``only_if_pending`` and ``revision``."""
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
+        if listing is None:
+            return False
+        if only_if_pending and listing.sync_state != Listing.SyncState.PENDING:
+            return False
+        if revision is not None and listing.local_revision != revision:
+            return False
+        for name, value in fields.items():
+            setattr(listing, name, value)
+        listing.save(update_fields=[*fields, "updated_at"])
+    return True
 
 
 def requeue_stalled_pushes(seller, *, older_than: timedelta | None = None) -> int:
@@ -353,12 +375,12 @@ def _draft(listing: Listing) -> ListingDraft:
 
 
 def _mark_conflict(listing: Listing, remote: RemoteListing) -> None:
-    Listing.objects.filter(pk=listing.pk).update(
+    save_outcome(
+        listing.pk,
         sync_state=Listing.SyncState.CONFLICT,
         remote_snapshot=remote.snapshot(),
-        sync_error="",
+        sync_error=conflict_message(remote),
         push_lease_until=None,
-        updated_at=timezone.now(),
     )
     logger.info(
         "Push of listing %s stopped: Whatnot changed listing %s at %s, after "
@@ -371,9 +393,8 @@ def _mark_conflict(listing: Listing, remote: RemoteListing) -> None:
 
 
 def _finish(listing: Listing, revision: int, remote: RemoteListing) -> str:
-    """Store what Whatnot now holds. The listing is synced only if no edit
+    """Store what Whatnot now has. The listing is synced only if no edit
     arrived during the push; otherwise the queued push of that edit follows."""
-    now = timezone.now()
     with transaction.atomic():
         variant = store_remote_catalog(listing.seller, remote)
         remote_owned = {
@@ -385,17 +406,18 @@ def _finish(listing: Listing, revision: int, remote: RemoteListing) -> str:
             "remote_updated_at": remote.updated_at,
             "remote_deleted_at": None,
             "raw": remote.raw,
-            "last_synced_at": now,
-            "updated_at": now,
+            "last_synced_at": timezone.now(),
         }
-        synced = Listing.objects.filter(pk=listing.pk, local_revision=revision).update(
+        synced = save_outcome(
+            listing.pk,
+            revision=revision,
             sync_state=Listing.SyncState.SYNCED,
             sync_error="",
             remote_snapshot=None,
             **remote_owned,
         )
         if not synced:
-            Listing.objects.filter(pk=listing.pk).update(**remote_owned)
+            save_outcome(listing.pk, **remote_owned)
     state = Listing.SyncState.SYNCED if synced else Listing.SyncState.PENDING
     logger.info(
         "Pushed listing %s to Whatnot listing %s (%s)", listing.pk, remote.id, state

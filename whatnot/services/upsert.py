@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from whatnot.client.types import RemoteListing, RemoteProduct, RemoteVariant
-from whatnot.models import Listing, Product, ProductVariant
+from whatnot.models import Listing, ListingEvent, Product, ProductVariant
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ class UpsertOutcome:
     conflicts: int = 0
     # Primary keys of listings created or updated, for follow-up work.
     changed_ids: list[int] = field(default_factory=list)
+    # History entries of the listings this page turned into conflicts.
+    conflict_events: list[ListingEvent] = field(default_factory=list)
 
     def add(self, other: UpsertOutcome) -> None:
         self.created += other.created
@@ -68,6 +70,7 @@ class UpsertOutcome:
         self.failed += other.failed
         self.conflicts += other.conflicts
         self.changed_ids.extend(other.changed_ids)
+        self.conflict_events.extend(other.conflict_events)
 
 
 def listing_values(remote: RemoteListing, variant: ProductVariant | None) -> dict:
@@ -177,6 +180,15 @@ def store_remote_catalog(seller, remote: RemoteListing) -> ProductVariant | None
     return variants.get(remote.variant.id)
 
 
+def conflict_message(remote: RemoteListing) -> str:
+    """Explain a conflict to the seller."""
+    changed_at = remote.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"Whatnot changed this listing at {changed_at}, after selvedge last "
+        "synced it. Choose which version to keep."
+    )
+
+
 def snapshot_updated_at(snapshot: dict | None) -> datetime | None:
     """Return the remote updatedAt stored in a conflict snapshot."""
     if not snapshot or not snapshot.get("updated_at"):
@@ -218,8 +230,18 @@ def _upsert_page(seller, remotes: list[RemoteListing]) -> UpsertOutcome:
     if changed:
         Listing.objects.bulk_update(
             changed,
-            [*LISTING_FIELDS, "raw", "sync_state", "remote_snapshot", "updated_at"],
+            [
+                *LISTING_FIELDS,
+                "raw",
+                "sync_state",
+                "sync_error",
+                "remote_snapshot",
+                "updated_at",
+            ],
         )
+        # Bulk writes send no post_save signal, so the listing history gets
+        # the new conflicts here.
+        ListingEvent.objects.bulk_create(outcome.conflict_events)
 
     if any(listing.pk is None for listing in new):
         new = Listing.objects.filter(
@@ -242,7 +264,18 @@ def _merge_existing(
             local.remote_updated_at is None
             or remote.updated_at > local.remote_updated_at
         ):
+            message = conflict_message(remote)
+            outcome.conflict_events.append(
+                ListingEvent(
+                    listing=local,
+                    kind=ListingEvent.Kind.STATE_CHANGED,
+                    from_state=local.sync_state,
+                    to_state=Listing.SyncState.CONFLICT,
+                    message=message,
+                )
+            )
             local.sync_state = Listing.SyncState.CONFLICT
+            local.sync_error = message
             local.remote_snapshot = remote.snapshot()
             local.updated_at = now
             changed.append(local)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('whatnot', '0001_initial'),
+        ('whatnot', '0002_listing_brand_indexes_and_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
