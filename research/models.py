@@ -104,3 +104,10 @@ class MarketListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_id}"
+
+
+# Summary models live with the rest of the insights code; importing them here
+# registers them under the research app.
+from .insights.models import SummaryReport, TrackedCohort  # noqa: E402
+
+__all__ = ["Dataset", "MarketListing", "Platform", "SummaryReport", "TrackedCohort"]

@@ -1,3 +1,7 @@
+from django.urls import include, path
+
 app_name = "research"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("summaries/", include("research.insights.urls")),
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -225,6 +226,11 @@ OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-5")
 OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=60.0)
+# Upper bound on the estimated prompt size; the stats bundle is trimmed to fit.
+OPENAI_PROMPT_TOKEN_LIMIT = env.int("OPENAI_PROMPT_TOKEN_LIMIT", default=8000)
+OPENAI_RATE_LIMIT_RETRIES = env.int("OPENAI_RATE_LIMIT_RETRIES", default=5)
+OPENAI_TIMEOUT_RETRIES = env.int("OPENAI_TIMEOUT_RETRIES", default=2)
+OPENAI_RETRY_BACKOFF = env.float("OPENAI_RETRY_BACKOFF", default=10.0)
 
 # Celery. CELERY_BROKER_URL selects Redis (or another kombu transport); without it,
 # kombu's SQLAlchemy transport keeps the queue in a SQLite file, so a real worker
@@ -267,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.tasks.record_worker_heartbeat_task",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    "summarize-tracked-cohorts": {
+        "task": "research.tasks.insights.summarize_tracked_cohorts_task",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 
