@@ -2,7 +2,7 @@
 
 A claim passes when it cites at least one figure key or listing id, every cited
 key and id is in the bundle that was sent, and every number written in digits in
-its text equals a cited value, rounded to the digits the text shows. Numbers
+its text equals a cited value rounded to the decimal places the text shows. Numbers
 that are part of a name the bundle holds (a lot number, a decade, a cited
 listing's title) count as names, not as figures. Spelled-out numbers are
 rejected, because the check reads digits only.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_CLAIMS = 10
 MAX_CLAIM_LENGTH = 600
@@ -174,8 +174,8 @@ def _number_errors(
 ) -> list[str]:
     errors = []
     for match in NUMBER.finditer(_strip_names(text, names)):
-        written, tolerance = _parse_number(match)
-        if any(_matches(written, value, tolerance) for _, value in cited):
+        written, scale, places = _parse_number(match)
+        if any(_matches(written, scale, places, value) for _, value in cited):
             continue
         shown = ", ".join(f"{label}={value}" for label, value in cited) or "none"
         errors.append(
@@ -185,18 +185,22 @@ def _number_errors(
     return errors
 
 
-def _parse_number(match: re.Match) -> tuple[Decimal, Decimal]:
-    """Return the written value and the rounding its digits allow."""
+def _parse_number(match: re.Match) -> tuple[Decimal, Decimal, int]:
+    """Return the written value, its scale (1000 for a "k" suffix) and the number
+    of decimal places it shows."""
     fraction = match["fraction"] or ""
     value = Decimal(match["whole"].replace(",", "") + fraction)
-    decimals = len(fraction) - 1 if fraction else 0
-    tolerance = Decimal(5) * Decimal(10) ** -(decimals + 1)
-    if match["thousands"]:
-        value *= 1000
-        tolerance *= 1000
-    return value, tolerance
+    scale = Decimal(1000) if match["thousands"] else Decimal(1)
+    return value, scale, len(fraction) - 1 if fraction else 0
 
 
-def _matches(written: Decimal, value: Decimal, tolerance: Decimal) -> bool:
-    # The text carries the sign in words ("fell 12%"), so a magnitude matches.
-    return abs(written - abs(value)) <= tolerance
+def _matches(written: Decimal, scale: Decimal, places: int, value: Decimal) -> bool:
+    """Whether value, rounded half up or half to even to the places the text
+    shows, is the written number. The text carries the sign in words ("fell
+    12%"), so the magnitude is compared."""
+    step = Decimal(1).scaleb(-places)
+    magnitude = abs(value) / scale
+    return written in {
+        magnitude.quantize(step, rounding=ROUND_HALF_UP),
+        magnitude.quantize(step, rounding=ROUND_HALF_EVEN),
+    }
