@@ -152,9 +152,10 @@ def translate_error(exc: openai.APIError) -> SummaryError:
             f"The model server failed with status {exc.status_code}.", kind="server"
         )
     status = getattr(exc, "status_code", None)
+    detail = exc.body.get("message") if isinstance(exc.body, dict) else None
     return PermanentModelError(
         f"The model server rejected the request (status {status}, code "
-        f"{exc.code or 'none'}): {redact(exc.message)[:300]}"
+        f"{exc.code or 'none'}): {redact(str(detail or exc.message))[:300]}"
     )
 
 
