@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from research.insights.client import TransientModelError
 from research.insights.filters import FilterError, parse_filters
@@ -38,6 +40,12 @@ class Command(BaseCommand):
             "for more. days=N sets the trend window in days (default 7).",
         )
         parser.add_argument(
+            "--as-of",
+            metavar="WHEN",
+            help="End of the trend window as an ISO date or date-time, read as "
+            "UTC when it has no offset (default: now).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Print the stats bundle and exit without calling the model or "
@@ -46,6 +54,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, seller: str | None, filters: list[str], **options):
         report = self._new_report(seller, filters)
+        if options["as_of"]:
+            report.as_of = self._as_of(options["as_of"])
         if options["dry_run"]:
             bundle = build_bundle(report)
             self.stdout.write(json.dumps(bundle, indent=2, sort_keys=True))
@@ -82,6 +92,18 @@ class Command(BaseCommand):
             )
         except FilterError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _as_of(self, text: str) -> datetime:
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            raise CommandError(
+                f"Invalid --as-of {text!r}: use an ISO date such as 2026-12-01 or "
+                "a date-time such as 2026-12-01T12:00."
+            ) from None
+        if timezone.is_naive(when):
+            when = when.replace(tzinfo=UTC)
+        return when
 
     def _seller(self, username: str):
         user = get_user_model().objects.filter(username=username).first()
