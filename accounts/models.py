@@ -82,6 +82,9 @@ class WhatnotConnection(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "access_token_expires_at"])]
+        permissions = [
+            ("connect_whatnot", "Can connect and disconnect their own Whatnot store"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.whatnot_username or self.whatnot_user_id}"

@@ -1,8 +1,12 @@
-"""Role groups and the permissions each one carries."""
+"""Role groups, the permissions each one carries, and the view check."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 
 from .models import Role
 
@@ -10,6 +14,7 @@ from .models import Role
 # is_staff, which opens the admin; the group gives them the model permissions.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SELLER: [
+        "accounts.connect_whatnot",
         "whatnot.view_listing",
         "whatnot.add_listing",
         "whatnot.change_listing",
@@ -26,27 +31,35 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def ensure_role_groups() -> None:
-    """Create the role groups and give them their permissions. Safe to rerun."""
-    for role, codenames in ROLE_PERMISSIONS.items():
+    """Create the role groups and give them their permissions. Safe to rerun.
+
+    Raises LookupError naming a permission that does not exist, so a renamed
+    model cannot silently take a permission away from a role.
+    """
+    for role, labels in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        if codenames == ["*"]:
-            permissions = Permission.objects.filter(
-                content_type__app_label__in=["accounts", "whatnot", "research"]
+        if labels == ["*"]:
+            permissions = list(
+                Permission.objects.filter(
+                    content_type__app_label__in=["accounts", "whatnot", "research"]
+                )
             )
         else:
-            permissions = [
-                permission
-                for label in codenames
-                if (permission := _find_permission(label)) is not None
-            ]
+            permissions = [_find_permission(label) for label in labels]
         group.permissions.set(permissions)
 
 
-def _find_permission(label: str) -> Permission | None:
+def _find_permission(label: str) -> Permission:
     app_label, codename = label.split(".", 1)
-    return Permission.objects.filter(
+    permission = Permission.objects.filter(
         content_type__app_label=app_label, codename=codename
     ).first()
+    if permission is None:
+        raise LookupError(
+            f"Permission {label!r} in accounts.roles.ROLE_PERMISSIONS does not "
+            "exist; fix the label or migrate the app that defines it."
+        )
+    return permission
 
 
 def grant_role(user, role: str) -> None:
@@ -55,3 +68,22 @@ def grant_role(user, role: str) -> None:
     if role == Role.STAFF and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def role_required(*roles: str):
+    """Decorate a view so that only signed-in users with one of ``roles`` see
+    it. Anonymous users go to the login page; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(user.has_role(role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -212,8 +212,8 @@ SOCIALACCOUNT_PROVIDERS = {
             "client_id": WHATNOT_CLIENT_ID,
             "secret": WHATNOT_CLIENT_SECRET,
         },
-        "SCOPE": WHATNOT_SCOPES.split(),
-        "BASE_URL": WHATNOT_BASE_URL,
+        # Scopes and endpoint URLs come from WHATNOT_SCOPES and WHATNOT_BASE_URL,
+        # read by accounts.providers.whatnot on each request.
     }
 }
 
@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.tasks.record_worker_heartbeat_task",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    "refresh-expiring-whatnot-tokens": {
+        "task": "accounts.tasks.refresh_expiring_tokens_task",
+        "schedule": 600.0,
+        "options": {"expires": 540},
     },
     "summarize-tracked-cohorts": {
         "task": "research.tasks.insights.summarize_tracked_cohorts_task",

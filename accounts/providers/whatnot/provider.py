@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.socialaccount.providers.base import ProviderAccount
 from allauth.socialaccount.providers.oauth2.provider import OAuth2Provider
 
+from . import client
 from .views import WhatnotOAuth2Adapter
 
 
@@ -12,13 +13,18 @@ class WhatnotAccount(ProviderAccount):
 
 
 class WhatnotProvider(OAuth2Provider):
+    """Whatnot's Seller API OAuth (authorization code grant).
+
+    The account uid is the seller's Whatnot user id from the ``me`` query.
+    """
+
     id = "whatnot"
     name = "Whatnot"
     account_class = WhatnotAccount
     oauth2_adapter_class = WhatnotOAuth2Adapter
 
     def get_default_scope(self) -> list[str]:
-        return ["read:inventory", "write:inventory", "read:orders"]
+        return client.configured_scopes()
 
     def extract_uid(self, data: dict) -> str:
         return str(data["id"])
