@@ -114,7 +114,11 @@ def report_detail(request, pk: int):
     return render(
         request,
         "research/summaryreport_detail.html",
-        {**_report_context(report), "figures": figure_rows(report)},
+        {
+            **_report_context(report),
+            "figures": figure_rows(report),
+            "on_report_page": True,
+        },
     )
 
 
@@ -123,12 +127,16 @@ def report_detail(request, pk: int):
 def report_status(request, pk: int):
     """The status partial that the report page and the summarize form poll."""
     report = get_object_or_404(visible_reports(request.user), pk=pk)
-    return render_status(request, report)
+    return render_status(
+        request, report, on_report_page="on_report_page" in request.GET
+    )
 
 
-def render_status(request, report: SummaryReport):
+def render_status(request, report: SummaryReport, on_report_page: bool = False):
     return render(
-        request, "research/includes/_report_status.html", _report_context(report)
+        request,
+        "research/includes/_report_status.html",
+        {**_report_context(report), "on_report_page": on_report_page},
     )
 
 

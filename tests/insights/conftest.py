@@ -14,32 +14,35 @@ AS_OF = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 OLD_LISTING = datetime(2026, 10, 1, tzinfo=UTC)
 
 
-def sold_row(price: str, days_ago: float, **fields):
-    return MarketListingFactory(
-        sold=True,
-        sold_price=Decimal(price),
-        price=Decimal(price),
-        sold_at=AS_OF - timedelta(days=days_ago),
-        listed_at=OLD_LISTING,
-        **fields,
-    )
+def build_market(as_of: datetime) -> dict:
+    """Levi's 505 1990s: 3 sales in the week before as_of (100, 120, 140), 4 the
+    week before that (80, 90, 100, 110), 1 older (50) and 2 unsold (asking 150
+    and 170, listed this week). Levi's 501 1980s: 3 sales this week (200, 210,
+    220) and 3 the week before (300, 310, 320). One Lee sale and one sale in
+    EUR that no Levi's cohort includes."""
 
+    def sold_row(price: str, days_ago: float, **fields):
+        return MarketListingFactory(
+            sold=True,
+            sold_price=Decimal(price),
+            price=Decimal(price),
+            sold_at=as_of - timedelta(days=days_ago),
+            listed_at=OLD_LISTING,
+            **fields,
+        )
 
-@pytest.fixture
-def market(db):
-    """Levi's 505 1990s: 3 sales this week (100, 120, 140), 4 the week before
-    (80, 90, 100, 110), 1 older (50) and 2 unsold (asking 150 and 170, listed
-    this week). Levi's 501 1980s: 3 sales this week (200, 210, 220) and 3 the
-    week before (300, 310, 320). One Lee sale and one sale in EUR that no
-    Levi's cohort includes."""
     rows = {}
-    for price, days_ago in (("100", 1), ("120", 2), ("140", 3.5)):
-        rows.setdefault("505_period", []).append(sold_row(price, days_ago))
-    for price, days_ago in (("80", 8), ("90", 9), ("100", 10), ("110", 13)):
-        rows.setdefault("505_previous", []).append(sold_row(price, days_ago))
+    rows["505_period"] = [
+        sold_row(price, days_ago)
+        for price, days_ago in (("100", 1), ("120", 2), ("140", 3.5))
+    ]
+    rows["505_previous"] = [
+        sold_row(price, days_ago)
+        for price, days_ago in (("80", 8), ("90", 9), ("100", 10), ("110", 13))
+    ]
     rows["505_old"] = sold_row("50", 60)
     rows["505_unsold"] = [
-        MarketListingFactory(price=Decimal(price), listed_at=AS_OF - timedelta(days=3))
+        MarketListingFactory(price=Decimal(price), listed_at=as_of - timedelta(days=3))
         for price in ("150", "170")
     ]
     for price, days_ago in (("200", 1), ("210", 2), ("220", 3)):
@@ -49,6 +52,12 @@ def market(db):
     sold_row("999", 1, brand="lee", lot="101", decade="1970s")
     sold_row("400", 1, currency="EUR")
     return rows
+
+
+@pytest.fixture
+def market(db):
+    """The market of build_market, ending at AS_OF."""
+    return build_market(AS_OF)
 
 
 def claims_505(payload: dict) -> list[dict]:

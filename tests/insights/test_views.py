@@ -264,3 +264,15 @@ def test_include_says_summaries_are_off_without_a_key(analyst, settings):
 
 def test_include_is_empty_for_users_without_the_role(seller):
     assert render_include(seller, "brand=levis").strip() == ""
+
+
+def test_queued_report_page_polls_its_status(client, analyst, market_report):
+    client.force_login(analyst)
+    status_url = reverse("research:report_status", args=[market_report.pk])
+
+    page = client.get(reverse("research:report_detail", args=[market_report.pk]))
+    partial = client.get(f"{status_url}?on_report_page=1")
+
+    assert f'hx-get="{status_url}?on_report_page=1"' in page.content.decode()
+    assert 'hx-trigger="every 2s"' in partial.content.decode()
+    assert market_report.get_absolute_url() not in partial.content.decode()
