@@ -275,4 +275,4 @@ def test_queued_report_page_polls_its_status(client, analyst, market_report):
 
     assert f'hx-get="{status_url}?on_report_page=1"' in page.content.decode()
     assert 'hx-trigger="every 2s"' in partial.content.decode()
-    assert market_report.get_absolute_url() not in partial.content.decode()
+    assert f'href="{market_report.get_absolute_url()}"' not in partial.content.decode()
