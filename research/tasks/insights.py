@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.log import get_task_logger
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +13,20 @@ from django.utils import timezone
 from research.insights.client import TransientModelError
 from research.insights.filters import FilterError, parse_filters
 from research.insights.models import SummaryReport, TrackedCohort
-from research.insights.service import create_report, give_up, retry_delay, run_report
+from research.insights.service import (
+    create_report,
+    finish,
+    give_up,
+    retry_delay,
+    run_report,
+)
 
 logger = get_task_logger(__name__)
+
+TIME_LIMIT_MESSAGE = (
+    "Writing the summary took longer than the task time limit "
+    "(CELERY_TASK_SOFT_TIME_LIMIT); request it again later."
+)
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=None)
@@ -24,7 +36,8 @@ def generate_summary_task(self, report_id: int) -> None:
     Safe to run twice: a finished report is left alone, and a report whose
     worker died mid-run is run again from its stored bundle. Rate limits,
     timeouts, connection and server errors are retried with backoff (see
-    research.insights.service.retry_delay); every other failure is final.
+    research.insights.service.retry_delay); every other failure is final, and
+    so is the soft time limit.
     """
     report = SummaryReport.objects.filter(pk=report_id).first()
     if report is None:
@@ -32,7 +45,11 @@ def generate_summary_task(self, report_id: int) -> None:
         return
     try:
         run_report(report)
-    except TransientModelError as exc:
+    except (SoftTimeLimitExceeded, TransientModelError) as exc:
+        if _hit_time_limit(exc):
+            logger.warning("Summary report %s hit the soft time limit", report_id)
+            finish(report, SummaryReport.Status.FAILED, error=TIME_LIMIT_MESSAGE)
+            return
         delay = retry_delay(exc, self.request.retries)
         if delay is None:
             logger.warning(
@@ -79,3 +96,15 @@ def summarize_tracked_cohorts_task() -> None:
             report.pk,
             cohort.pk,
         )
+
+
+def _hit_time_limit(exc: BaseException) -> bool:
+    """Whether the soft time limit caused this error. The openai client reports
+    an exception raised during a request as a connection error, so the limit
+    can arrive wrapped."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

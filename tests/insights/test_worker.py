@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from research.insights.models import SummaryReport
-from tests.fixtures.openai_server import grounded, rate_limited
+from research.tasks.insights import generate_summary_task
+from tests.fixtures.openai_server import completion, grounded, rate_limited, slow
 from tests.fixtures.processes import running_worker, wait_until
 from tests.insights.conftest import build_market, claims_505
 
@@ -52,3 +53,33 @@ def test_worker_retries_a_rate_limit_and_stores_the_report(
     assert len(openai_server.requests) == 2
     assert "rate limit was reached (429). Retrying in" in log
     assert openai_server.api_key not in log
+
+
+@pytest.mark.slow
+def test_worker_fails_a_report_that_hits_the_time_limit(
+    transactional_db, openai_settings, openai_server
+):
+    build_market(timezone.now())
+    report = SummaryReport.objects.create(
+        scope=SummaryReport.Scope.MARKET, filters={"brand": "levis", "days": 7}
+    )
+    openai_server.script(slow(completion([]), 6))
+
+    with running_worker(queues="insights", **worker_env(openai_server)) as worker:
+        # The sender's limits travel in the message and win over the worker's.
+        generate_summary_task.apply_async(
+            args=[report.pk], soft_time_limit=2, time_limit=30
+        )
+        wait_until(
+            lambda: SummaryReport.objects.get(pk=report.pk).is_finished,
+            timeout=60,
+            message="the worker never finished the report:\n"
+            + worker.log_text()[-3000:],
+        )
+
+    report.refresh_from_db()
+    assert report.status == SummaryReport.Status.FAILED
+    assert report.error.startswith(
+        "Writing the summary took longer than the task time limit"
+    )
+    assert report.claims == []
