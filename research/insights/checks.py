@@ -1,8 +1,9 @@
 """The check every reply passes before it is stored.
 
-A claim passes when it cites at least one figure key or listing id, every cited
-key and id is in the bundle that was sent, and every number written in digits in
-its text equals a cited value rounded to the decimal places the text shows. Numbers
+A claim passes when it cites at least one figure key or listing id and every
+cited key and id is in the bundle that was sent. Every number written in digits
+in its text must also equal a cited value, rounded to the decimal places the
+text shows. Numbers
 that are part of a name the bundle holds (a lot number, a decade, a cited
 listing's title) count as names, not as figures. Spelled-out numbers are
 rejected, because the check reads digits only.
@@ -86,6 +87,7 @@ def _check_claim(
     text = claim["text"].strip()
     keys = list(dict.fromkeys(claim["figure_keys"]))
     ids = list(dict.fromkeys(claim["listing_ids"]))
+
     errors = []
     if not keys and not ids:
         errors.append(f"{name} cites no figure key and no listing id.")
@@ -99,15 +101,18 @@ def _check_claim(
         for listing_id in ids
         if listing_id not in examples
     )
+
     words = sorted({match.lower() for match in NUMBER_WORDS.findall(text)})
     if words:
         errors.append(
             f"{name} writes a number in words ({', '.join(words)}); use digits "
             "copied from a cited figure."
         )
+
     cited = _cited_values(keys, ids, figures, examples)
     names = _name_terms(bundle, [examples[i] for i in ids if i in examples])
     errors.extend(_number_errors(name, text, cited, names))
+
     if errors:
         return errors
     return {"text": text, "figure_keys": keys, "listing_ids": ids}
@@ -177,10 +182,10 @@ def _number_errors(
         written, scale, places = _parse_number(match)
         if any(_matches(written, scale, places, value) for _, value in cited):
             continue
-        shown = ", ".join(f"{label}={value}" for label, value in cited) or "none"
+        cited_text = ", ".join(f"{label}={value}" for label, value in cited)
         errors.append(
             f"{name} writes {match.group(0)}, which matches none of its cited "
-            f"figures ({shown})."
+            f"figures ({cited_text or 'none'})."
         )
     return errors
 
@@ -195,8 +200,8 @@ def _parse_number(match: re.Match) -> tuple[Decimal, Decimal, int]:
 
 
 def _matches(written: Decimal, scale: Decimal, places: int, value: Decimal) -> bool:
-    """Whether value, rounded half up or half to even to the places the text
-    shows, is the written number. The text carries the sign in words ("fell
+    """Return whether value, rounded half up or half to even to the places the
+    text shows, is the written number. The text carries the sign in words ("fell
     12%"), so the magnitude is compared."""
     step = Decimal(1).scaleb(-places)
     magnitude = abs(value) / scale

@@ -69,7 +69,7 @@ def base_url() -> str:
 
 
 def call_model(messages: list[dict]) -> ModelReply:
-    """Send one chat completion request that asks for JSON claims.
+    """Send one chat completion request for JSON claims.
 
     Raises SummariesOff without a key, TransientModelError for what may pass
     and PermanentModelError for what will not.
@@ -115,11 +115,13 @@ def translate_error(exc: openai.APIError) -> SummaryError:
             "(OPENAI_TIMEOUT).",
             kind="timeout",
         )
+
     if isinstance(exc, openai.APIConnectionError):
         return TransientModelError(
             f"Could not connect to the model server at {base_url()}.",
             kind="connection",
         )
+
     if isinstance(exc, openai.RateLimitError):
         if "insufficient_quota" in (exc.code, exc.type):
             return PermanentModelError(
@@ -132,25 +134,30 @@ def translate_error(exc: openai.APIError) -> SummaryError:
             kind="rate_limit",
             retry_after=_retry_after(exc),
         )
+
     if isinstance(exc, openai.AuthenticationError):
         return PermanentModelError(
             f"The model server at {base_url()} rejected the API key (401). Set a "
             "valid OPENAI_API_KEY and restart the web and worker processes."
         )
+
     if isinstance(exc, openai.PermissionDeniedError):
         return PermanentModelError(
             f"The API key may not use model {model!r} (403). Set OPENAI_MODEL to "
             "a model the key's project can use."
         )
+
     if isinstance(exc, openai.NotFoundError):
         return PermanentModelError(
             f"Model {model!r} was not found at {base_url()} (404). Set "
             "OPENAI_MODEL to a model this server offers."
         )
+
     if isinstance(exc, openai.InternalServerError):
         return TransientModelError(
             f"The model server failed with status {exc.status_code}.", kind="server"
         )
+
     status = getattr(exc, "status_code", None)
     detail = exc.body.get("message") if isinstance(exc.body, dict) else None
     return PermanentModelError(

@@ -164,8 +164,8 @@ def describe_filters(filters: dict) -> str:
         if key in ("days", "currency") or key not in filters:
             continue
         value = filters[key]
-        shown = " or ".join(map(str, value)) if isinstance(value, list) else value
-        parts.append(f"{key.replace('_', ' ')} {shown}")
+        text = " or ".join(map(str, value)) if isinstance(value, list) else value
+        parts.append(f"{key.replace('_', ' ')} {text}")
     return ", ".join(parts) or "all listings"
 
 

@@ -1,4 +1,5 @@
-"""How reports read on a page: who may see them, claims with their figures."""
+"""Report display helpers: who may see a report, and its claims with their
+figures."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 run_report() makes one pass. It stores every outcome that is final (succeeded,
 failed, off) and raises TransientModelError for a failure that may pass, so the
 caller (the Celery task or the summarize_market command) can wait and call it
-again; retry_delay() says how long, or that the retries are used up.
+again. retry_delay() returns how long to wait, or None when the retries are
+used up.
 """
 
 from __future__ import annotations

@@ -125,7 +125,8 @@ def report_detail(request, pk: int):
 @login_required
 @require_GET
 def report_status(request, pk: int):
-    """The status partial that the report page and the summarize form poll."""
+    """Render the status partial that the report page and the summarize form
+    poll."""
     report = get_object_or_404(visible_reports(request.user), pk=pk)
     return render_status(
         request, report, on_report_page="on_report_page" in request.GET

@@ -99,9 +99,9 @@ def summarize_tracked_cohorts_task() -> None:
 
 
 def _hit_time_limit(exc: BaseException) -> bool:
-    """Whether the soft time limit caused this error. The openai client reports
-    an exception raised during a request as a connection error, so the limit
-    can arrive wrapped."""
+    """Return whether the soft time limit caused this error. The openai client
+    reports an exception raised during a request as a connection error, so the
+    limit can arrive wrapped."""
     seen = exc
     while seen is not None:
         if isinstance(seen, SoftTimeLimitExceeded):

@@ -72,7 +72,7 @@ def test_market_bundle_figures_for_one_cohort(market):
     assert {"505", "1990s", "90s", "levis"} <= set(bundle["terms"])
 
 
-def test_market_bundle_examples_start_with_top_and_bottom_sale(market):
+def test_examples_start_with_extreme_sales(market):
     bundle = build_market_bundle(FILTERS_505, AS_OF)
 
     examples = bundle["examples"]
@@ -105,7 +105,7 @@ def test_market_movers_rank_groups_by_price_change(market):
     }
 
 
-def test_market_bundle_of_empty_cohort_leaves_out_unknown_figures(db):
+def test_empty_cohort_omits_unknown_figures(db):
     bundle = build_market_bundle({"brand": "wrangler", "days": 7}, AS_OF)
 
     assert values(bundle["figures"]) == {

@@ -313,7 +313,7 @@ def test_large_bundle_is_trimmed_examples_then_movers(
     assert len(full["movers"]) == 2
     bare = {**full, "examples": [], "movers": []}
     bare_size = estimate_tokens(build_messages(bare))
-    # The smallest limit whose first-prompt budget still holds the bare bundle.
+    # The smallest limit whose first-prompt budget still fits the bare bundle.
     limit = bare_size
     while first_prompt_budget(limit) < bare_size:
         limit += 1

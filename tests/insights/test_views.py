@@ -207,9 +207,7 @@ def test_report_page_renders_claims_with_cited_figures(
     assert "hx-trigger" not in body
 
 
-def test_off_report_page_shows_how_to_turn_summaries_on(
-    client, analyst, settings, market, market_report
-):
+def test_off_report_page_explains_key(client, analyst, settings, market, market_report):
     settings.OPENAI_API_KEY = ""
     generate_summary_task.apply(args=[market_report.pk])
     client.force_login(analyst)

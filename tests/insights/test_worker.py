@@ -24,7 +24,7 @@ def worker_env(server) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_worker_retries_a_rate_limit_and_stores_the_report(
+def test_worker_retries_rate_limit(
     transactional_db, client, analyst, openai_settings, openai_server
 ):
     build_market(timezone.now())
@@ -56,7 +56,7 @@ def test_worker_retries_a_rate_limit_and_stores_the_report(
 
 
 @pytest.mark.slow
-def test_worker_fails_a_report_that_hits_the_time_limit(
+def test_worker_fails_report_at_time_limit(
     transactional_db, openai_settings, openai_server
 ):
     build_market(timezone.now())
