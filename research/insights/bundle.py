@@ -123,16 +123,21 @@ def period_json(bounds: dict[str, datetime], days: int) -> dict:
 
 
 def build_market_bundle(filters: dict, as_of: datetime) -> dict:
-    """Build the bundle for a market cohort from MarketListing rows."""
+    """Build the bundle for a market cohort from MarketListing rows.
+
+    The two trend windows' sales are read once and feed the period figures,
+    the movers and the examples, so a bundle costs about eight queries.
+    """
     days = filters["days"]
     bounds = period_bounds(as_of, days)
     cohort = apply_filters(MarketListing.objects.all(), filters)
     cohort = cohort.filter(Q(listed_at__isnull=True) | Q(listed_at__lt=as_of))
+    recent = _recent_sales(cohort, filters, bounds)
     figures = Builder()
-    _market_totals(figures, cohort)
-    _market_windows(figures, cohort, bounds)
+    _market_totals(figures, cohort, bounds)
+    _market_windows(figures, recent)
     figures.add("period.days", days)
-    movers = _market_movers(cohort, filters, bounds)
+    movers = _market_movers(recent)
     return {
         "schema": BUNDLE_SCHEMA,
         "scope": {
@@ -145,15 +150,44 @@ def build_market_bundle(filters: dict, as_of: datetime) -> dict:
         "figures": figures.figures,
         "breakdown": _market_breakdown(cohort),
         "movers": movers,
-        "examples": _market_examples(cohort, bounds),
+        "examples": _market_examples(cohort, recent),
         "terms": sorted(set(filter_terms(filters) + _mover_terms(movers))),
         "trimmed": [],
     }
 
 
-def _market_totals(figures: Builder, cohort: QuerySet) -> None:
+def _recent_sales(cohort: QuerySet, filters: dict, bounds: dict) -> dict[str, list]:
+    """Return the sales of the period and of the previous period, each as
+    (pk, sold_price, sold_at, group) tuples, where group names the movers'
+    attributes that the cohort leaves open."""
+    dimensions = [name for name in MOVER_DIMENSIONS if name not in filters]
+    rows = cohort.filter(
+        sold=True,
+        sold_price__isnull=False,
+        sold_at__gte=bounds["previous_start"],
+        sold_at__lt=bounds["end"],
+    ).values_list("pk", "sold_price", "sold_at", *dimensions)
+    recent: dict[str, list] = {"period": [], "previous": []}
+    for pk, price, sold_at, *names in rows:
+        window = "period" if sold_at >= bounds["start"] else "previous"
+        group = tuple(names) if dimensions and all(names) else None
+        recent[window].append((pk, price, sold_at, group))
+    return recent
+
+
+def _market_totals(figures: Builder, cohort: QuerySet, bounds: dict) -> None:
     counts = cohort.aggregate(
-        listing_count=Count("id"), sold_count=Count("id", filter=Q(sold=True))
+        listing_count=Count("id"),
+        sold_count=Count("id", filter=Q(sold=True)),
+        period_new=Count(
+            "id", filter=Q(listed_at__gte=bounds["start"], listed_at__lt=bounds["end"])
+        ),
+        previous_new=Count(
+            "id",
+            filter=Q(
+                listed_at__gte=bounds["previous_start"], listed_at__lt=bounds["start"]
+            ),
+        ),
     )
     figures.add("listing_count", counts["listing_count"])
     figures.add("sold_count", counts["sold_count"])
@@ -170,27 +204,24 @@ def _market_totals(figures: Builder, cohort: QuerySet) -> None:
         figures.add(f"{name}_sold_price", money(value))
     asking = cohort.filter(sold=False, price__isnull=False)
     figures.add("median_asking_price", money(database_quantiles(asking, "price")[0]))
+    figures.add("period.new_listing_count", counts["period_new"])
+    figures.add("previous.new_listing_count", counts["previous_new"])
+    figures.add_trend(
+        "new_listing_count", counts["period_new"], counts["previous_new"], False
+    )
 
 
-def _market_windows(figures: Builder, cohort: QuerySet, bounds: dict) -> None:
-    windows = {
-        "period": (bounds["start"], bounds["end"]),
-        "previous": (bounds["previous_start"], bounds["start"]),
-    }
+def _market_windows(figures: Builder, recent: dict[str, list]) -> None:
     values: dict[str, dict] = {}
-    for window, (start, end) in windows.items():
-        sold = cohort.filter(
-            sold=True, sold_at__gte=start, sold_at__lt=end, sold_price__isnull=False
-        )
-        new = cohort.filter(listed_at__gte=start, listed_at__lt=end)
+    for window, sales in recent.items():
+        prices = [price for _, price, _, _ in sales]
         values[window] = {
-            "sold_count": sold.count(),
-            "median_sold_price": money(database_quantiles(sold, "sold_price")[0]),
-            "new_listing_count": new.count(),
+            "sold_count": len(prices),
+            "median_sold_price": money(median(prices)),
         }
         for name, value in values[window].items():
             figures.add(f"{window}.{name}", value)
-    for name in ("sold_count", "median_sold_price", "new_listing_count"):
+    for name in ("sold_count", "median_sold_price"):
         figures.add_trend(
             name,
             values["period"][name],
@@ -224,26 +255,16 @@ def _market_breakdown(cohort: QuerySet) -> dict[str, dict]:
     return breakdown.figures
 
 
-def _market_movers(cohort: QuerySet, filters: dict, bounds: dict) -> list[dict]:
-    """Group the two windows' sales by the attributes the cohort leaves open and
-    keep the groups whose median sold price changed most."""
-    dimensions = [name for name in MOVER_DIMENSIONS if name not in filters]
-    if not dimensions:
-        return []
-    rows = cohort.filter(
-        sold=True,
-        sold_price__isnull=False,
-        sold_at__gte=bounds["previous_start"],
-        sold_at__lt=bounds["end"],
-    ).values_list(*dimensions, "sold_price", "sold_at")
+def _market_movers(recent: dict[str, list]) -> list[dict]:
+    """Keep the attribute groups whose median sold price changed most between
+    the two windows, among groups with enough sales in both."""
     groups: dict[tuple, dict[str, list]] = defaultdict(
         lambda: {"period": [], "previous": []}
     )
-    for *names, price, sold_at in rows:
-        if not all(names):
-            continue
-        window = "period" if sold_at >= bounds["start"] else "previous"
-        groups[tuple(names)][window].append(price)
+    for window, sales in recent.items():
+        for _, price, _, group in sales:
+            if group is not None:
+                groups[group][window].append(price)
     ranked = []
     for names, windows in groups.items():
         current, previous = windows["period"], windows["previous"]
@@ -253,7 +274,7 @@ def _market_movers(cohort: QuerySet, filters: dict, bounds: dict) -> list[dict]:
         if change is None:
             continue
         ranked.append((abs(Decimal(change)), len(current), names, current, previous))
-    ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    ranked.sort(key=lambda item: (item[0], item[1], item[2]), reverse=True)
     return [
         _mover(" ".join(names), current, previous)
         for _, _, names, current, previous in ranked[:MOVER_LIMIT]
@@ -280,44 +301,53 @@ def _mover_terms(movers: list[dict]) -> list[str]:
     return terms
 
 
-def _market_examples(cohort: QuerySet, bounds: dict) -> list[dict]:
-    """Pick the period's highest and lowest sale, then its most recent ones."""
-    sold = cohort.filter(sold=True, sold_price__isnull=False, sold_at__isnull=False)
-    in_period = sold.filter(sold_at__gte=bounds["start"], sold_at__lt=bounds["end"])
-    source = in_period if in_period.exists() else sold
-    picks = [
-        source.order_by("-sold_price", "id").first(),
-        source.order_by("sold_price", "id").first(),
-        *source.order_by("-sold_at", "id")[:EXAMPLE_LIMIT],
-    ]
-    examples: list[dict] = []
-    seen: set[int] = set()
-    for row in picks:
-        if row is None or row.pk in seen or len(examples) >= EXAMPLE_LIMIT:
-            continue
-        seen.add(row.pk)
-        examples.append(
-            {
-                "id": f"{row.platform}:{row.external_id}",
-                "title": row.title[:120],
-                "platform": row.platform,
-                "price": money(row.price),
-                "sold_price": money(row.sold_price),
-                "sold_at": row.sold_at.date().isoformat(),
-                "url": row.url,
-            }
+def _market_examples(cohort: QuerySet, recent: dict[str, list]) -> list[dict]:
+    """Pick the period's highest and lowest sale, then its most recent ones;
+    without sales in the period, the cohort's most recent sales."""
+    period = recent["period"]
+    if period:
+        by_price = sorted(period, key=lambda sale: (sale[1], sale[0]))
+        by_time = sorted(period, key=lambda sale: (sale[2], -sale[0]), reverse=True)
+        picks = [by_price[-1][0], by_price[0][0], *(sale[0] for sale in by_time)]
+    else:
+        picks = list(
+            cohort.filter(sold=True, sold_price__isnull=False, sold_at__isnull=False)
+            .order_by("-sold_at", "pk")
+            .values_list("pk", flat=True)[:EXAMPLE_LIMIT]
         )
-    return examples
+    chosen = list(dict.fromkeys(picks))[:EXAMPLE_LIMIT]
+    rows = MarketListing.objects.in_bulk(chosen)
+    return [_market_example(rows[pk]) for pk in chosen]
+
+
+def _market_example(row: MarketListing) -> dict:
+    return {
+        "id": f"{row.platform}:{row.external_id}",
+        "title": row.title[:120],
+        "platform": row.platform,
+        "price": money(row.price),
+        "sold_price": money(row.sold_price),
+        "sold_at": row.sold_at.date().isoformat(),
+        "url": row.url,
+    }
+
+
+# Sets up to this size are read whole and sorted in Python, which costs one
+# query; larger ones are sorted by the database and read only at the ranks.
+IN_MEMORY_QUANTILE_LIMIT = 50_000
 
 
 def database_quantiles(
     queryset: QuerySet, field: str, fractions: tuple[float, ...] = (0.5,)
 ) -> list[Decimal | None]:
-    """Return quantiles of a column, reading only the rows at the needed ranks."""
+    """Return quantiles of a column, interpolated as figures.quantile does."""
     total = queryset.count()
     if total == 0:
         return [None] * len(fractions)
     ordered = queryset.order_by(field, "pk").values_list(field, flat=True)
+    if total <= IN_MEMORY_QUANTILE_LIMIT:
+        values = list(ordered)
+        return [quantile(values, fraction) for fraction in fractions]
     results = []
     for fraction in fractions:
         position = (total - 1) * Decimal(str(fraction))

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from research.insights import bundle as bundle_module
 from research.insights.bundle import build_market_bundle, build_seller_bundle
 from research.insights.filters import parse_filters
 from research.models import MarketListing
@@ -241,3 +242,17 @@ def test_seller_bundle_counts_units_revenue_and_trend(seller):
         "seller": "seller",
         "currency": "USD",
     }
+
+
+@pytest.mark.django_db
+def test_database_quantiles_agree_on_both_paths(monkeypatch):
+    load_grailed_rows()
+    sold = MarketListing.objects.filter(sold=True)
+    fractions = (0.0, 0.25, 0.5, 0.75, 1.0)
+    in_memory = bundle_module.database_quantiles(sold, "sold_price", fractions)
+
+    monkeypatch.setattr(bundle_module, "IN_MEMORY_QUANTILE_LIMIT", 0)
+    ranked = bundle_module.database_quantiles(sold, "sold_price", fractions)
+
+    assert ranked == in_memory
+    assert in_memory[2] == statistics.median(sold.values_list("sold_price", flat=True))
