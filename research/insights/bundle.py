@@ -66,7 +66,7 @@ WINDOW_LABELS = {"period": "this period", "previous": "previous period"}
 
 
 class Builder:
-    """Collects figures into one section, dropping unknown values."""
+    """A collector of one section's figures that drops unknown values."""
 
     def __init__(self, prefix: str = "", label_prefix: str = ""):
         self.prefix = prefix
@@ -196,6 +196,7 @@ def _market_totals(figures: Builder, cohort: QuerySet, bounds: dict) -> None:
         "sell_through_pct",
         ratio_percent(counts["sold_count"], counts["listing_count"]),
     )
+
     sold = cohort.filter(sold=True, sold_price__isnull=False)
     quantiles = database_quantiles(sold, "sold_price", (0.0, 0.25, 0.5, 0.75, 1.0))
     for name, value in zip(
@@ -204,6 +205,7 @@ def _market_totals(figures: Builder, cohort: QuerySet, bounds: dict) -> None:
         figures.add(f"{name}_sold_price", money(value))
     asking = cohort.filter(sold=False, price__isnull=False)
     figures.add("median_asking_price", money(database_quantiles(asking, "price")[0]))
+
     figures.add("period.new_listing_count", counts["period_new"])
     figures.add("previous.new_listing_count", counts["previous_new"])
     figures.add_trend(
@@ -302,8 +304,8 @@ def _mover_terms(movers: list[dict]) -> list[str]:
 
 
 def _market_examples(cohort: QuerySet, recent: dict[str, list]) -> list[dict]:
-    """Pick the period's highest and lowest sale, then its most recent ones;
-    without sales in the period, the cohort's most recent sales."""
+    """Pick the period's highest and lowest sale, then its most recent ones.
+    A period without sales gives the cohort's most recent sales instead."""
     period = recent["period"]
     if period:
         by_price = sorted(period, key=lambda sale: (sale[1], sale[0]))
@@ -332,8 +334,8 @@ def _market_example(row: MarketListing) -> dict:
     }
 
 
-# Sets up to this size are read whole and sorted in Python, which costs one
-# query; larger ones are sorted by the database and read only at the ranks.
+# Sets up to this size are read whole, which costs one query. Larger ones are
+# read only at the ranks that the quantiles need.
 IN_MEMORY_QUANTILE_LIMIT = 50_000
 
 
