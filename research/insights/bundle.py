@@ -132,6 +132,9 @@ def build_market_bundle(filters: dict, as_of: datetime) -> dict:
     bounds = period_bounds(as_of, days)
     cohort = apply_filters(MarketListing.objects.all(), filters)
     cohort = cohort.filter(Q(listed_at__isnull=True) | Q(listed_at__lt=as_of))
+    # A seller who opted out of market research keeps their rows out of every
+    # market figure and example, even rows ingested before they opted out.
+    cohort = cohort.exclude(seller__include_in_market_research=False)
     recent = _recent_sales(cohort, filters, bounds)
     figures = Builder()
     _market_totals(figures, cohort, bounds)

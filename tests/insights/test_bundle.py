@@ -256,3 +256,19 @@ def test_database_quantiles_agree_on_both_paths(monkeypatch):
 
     assert ranked == in_memory
     assert in_memory[2] == statistics.median(sold.values_list("sold_price", flat=True))
+
+
+def test_market_bundle_leaves_out_opted_out_sellers(market, seller):
+    seller.include_in_market_research = False
+    seller.save()
+    opted_out = market["505_period"][2]
+    opted_out.seller = seller
+    opted_out.save()
+
+    bundle = build_market_bundle(FILTERS_505, AS_OF)
+
+    assert bundle["figures"]["sold_count"]["value"] == 7
+    assert bundle["figures"]["period.sold_count"]["value"] == 2
+    assert f"ebay:{opted_out.external_id}" not in [
+        example["id"] for example in bundle["examples"]
+    ]
