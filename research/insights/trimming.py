@@ -45,7 +45,8 @@ def first_prompt_budget(limit: int) -> int:
 
 
 def trim_bundle(bundle: dict, limit: int | None = None) -> dict:
-    """Return a copy of the bundle whose prompt fits the budget.
+    """Return a copy of the bundle whose prompt fits the budget, with what was
+    dropped listed under "trimmed".
 
     Examples go first (last example first), then movers (least moved first),
     then the per-platform or per-kind breakdown. The totals, the period figures
@@ -73,9 +74,13 @@ def trim_bundle(bundle: dict, limit: int | None = None) -> dict:
                 f"(OPENAI_PROMPT_TOKEN_LIMIT={limit}, less room for one retry). "
                 "Raise OPENAI_PROMPT_TOKEN_LIMIT or narrow the cohort."
             )
+    # A bundle trimmed on an earlier try keeps the record of what went then.
     trimmed["trimmed"] = [
-        f"{count} {part}" if part != "breakdown" else f"breakdown ({count} figures)"
-        for part, count in dropped.items()
-        if count
+        *bundle.get("trimmed", []),
+        *(
+            f"{count} {part}" if part != "breakdown" else f"breakdown ({count} figures)"
+            for part, count in dropped.items()
+            if count
+        ),
     ]
     return trimmed
