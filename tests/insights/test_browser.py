@@ -82,3 +82,17 @@ def test_pages_say_summaries_are_off_without_a_key(
     )
     assert page.locator(".claim").count() == 0
     assert page.get_by_text("Figures the summary was written from").count() == 1
+
+
+@pytest.mark.browser
+def test_invalid_filter_shows_its_error_in_place(page, live_server, analyst, settings):
+    settings.OPENAI_API_KEY = "sk-test-key-0123456789"
+    log_in(page, live_server.url, analyst.username, PASSWORD)
+
+    page.goto(f"{live_server.url}/research/summaries/?brand=levis&decade=nineties")
+    page.get_by_role("button", name="Summarize this view").click()
+
+    error = page.locator(".summarize-result [role=alert]")
+    error.wait_for()
+    assert error.inner_text() == "Invalid decade 'nineties': write it as 1990s or 90s."
+    assert SummaryReport.objects.count() == 0
