@@ -1,6 +1,12 @@
 """Cohort filters for market summaries: parsed from a query dict, applied to
 MarketListing.
 
+The names match the dashboards' query parameters, so that "Summarize this
+view" can post a dashboard's query string as it is. A waist or inseam range,
+"status" (sold or unsold) and a date range (date_from, date_to: a listing
+counts when it was listed or sold within the range) narrow the rows like the
+other filters.
+
 TODO: use the cohort filter parser from research.cohorts once it is on main, so
 that a dashboard and its summary always read the same cohort.
 """
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from django.db.models import Q, QuerySet
 
@@ -16,10 +23,22 @@ from research.models import Platform
 
 # Query parameters that change how a page shows a cohort, not which rows it holds.
 PRESENTATION_PARAMETERS = frozenset(
-    {"page", "sort", "order", "view", "chart", "tab", "csrfmiddlewaretoken"}
+    {"page", "sort", "order", "view", "chart", "tab", "bucket", "csrfmiddlewaretoken"}
 )
 TEXT_FILTERS = ("brand", "lot", "made_in", "gender", "fit", "wash", "condition")
-INTEGER_FILTERS = {"waist": (20, 60), "inseam": (20, 40)}
+INTEGER_FILTERS = {
+    "waist": (20, 60),
+    "waist_min": (20, 60),
+    "waist_max": (20, 60),
+    "inseam": (20, 40),
+    "inseam_min": (20, 40),
+    "inseam_max": (20, 40),
+}
+DATE_FILTERS = ("date_from", "date_to")
+SINGLE_VALUE_FILTERS = frozenset(
+    {"days", "currency", "status", *DATE_FILTERS}
+    | {name for name in INTEGER_FILTERS if name.endswith(("_min", "_max"))}
+)
 BOOLEAN_FILTERS = ("selvedge", "big_e")
 DEFAULT_DAYS = 7
 MAX_DAYS = 365
@@ -28,6 +47,8 @@ KNOWN_FILTERS = (
     "decade",
     *INTEGER_FILTERS,
     *BOOLEAN_FILTERS,
+    "status",
+    *DATE_FILTERS,
     "platform",
     "currency",
     "days",
@@ -59,7 +80,7 @@ def parse_filters(query: Mapping) -> dict:
         cleaned = [_clean_value(key, value) for value in values if value.strip()]
         if not cleaned:
             continue
-        if key in ("days", "currency") and len(cleaned) > 1:
+        if key in SINGLE_VALUE_FILTERS and len(cleaned) > 1:
             raise FilterError(f"Filter {key!r} takes one value, not {len(cleaned)}.")
         filters[key] = cleaned[0] if len(cleaned) == 1 else cleaned
     filters["days"] = int(filters.get("days", DEFAULT_DAYS))
@@ -89,6 +110,17 @@ def _clean_value(key: str, raw: str) -> str | int:
         return _clean_integer(key, value, low, high)
     if key in BOOLEAN_FILTERS:
         return _clean_boolean(key, value)
+    if key == "status":
+        if value.lower() not in ("sold", "unsold"):
+            raise FilterError(f"Filter 'status' needs sold or unsold, not {value!r}.")
+        return value.lower()
+    if key in DATE_FILTERS:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise FilterError(
+                f"Filter {key!r} needs a date as YYYY-MM-DD, not {value!r}."
+            ) from None
     if key == "platform":
         if value not in Platform.values:
             raise FilterError(
@@ -138,8 +170,10 @@ def _clean_boolean(key: str, value: str) -> str:
 def apply_filters(queryset: QuerySet, filters: dict) -> QuerySet:
     """Narrow a MarketListing queryset to the cohort; "days" is not a row filter."""
     queryset = queryset.filter(currency=filters.get("currency", "USD"))
+    if any(key in filters for key in DATE_FILTERS):
+        queryset = queryset.filter(_date_condition(filters))
     for key, value in filters.items():
-        if key in ("days", "currency"):
+        if key in ("days", "currency", *DATE_FILTERS):
             continue
         values = value if isinstance(value, list) else [value]
         condition = Q()
@@ -154,7 +188,25 @@ def _condition(key: str, value) -> Q:
         return Q(**{f"{key}__iexact": value})
     if key in BOOLEAN_FILTERS:
         return Q(**{key: value == "true"})
+    if key.endswith("_min"):
+        return Q(**{f"{key.removesuffix('_min')}__gte": value})
+    if key.endswith("_max"):
+        return Q(**{f"{key.removesuffix('_max')}__lte": value})
+    if key == "status":
+        return Q(sold=value == "sold")
     return Q(**{key: value})
+
+
+def _date_condition(filters: dict) -> Q:
+    """Return rows listed or sold within the date range."""
+    bounds = {}
+    if "date_from" in filters:
+        bounds["gte"] = filters["date_from"]
+    if "date_to" in filters:
+        bounds["lte"] = filters["date_to"]
+    listed = Q(**{f"listed_at__date__{op}": day for op, day in bounds.items()})
+    sold = Q(**{f"sold_at__date__{op}": day for op, day in bounds.items()})
+    return listed | sold
 
 
 def describe_filters(filters: dict) -> str:

@@ -88,3 +88,77 @@ def test_describe_filters_names_each_filter():
 
     assert describe_filters(filters) == "brand levis, lot 505 or 501"
     assert describe_filters({"days": 7}) == "all listings"
+
+
+def test_parse_filters_accepts_dashboard_parameters():
+    query = QueryDict(
+        "platform=ebay&platform=grailed&waist_min=30&waist_max=34&selvedge=yes"
+        "&status=sold&date_from=2026-11-01&date_to=2026-11-30&bucket=week"
+    )
+
+    assert parse_filters(query) == {
+        "platform": ["ebay", "grailed"],
+        "waist_min": 30,
+        "waist_max": 34,
+        "selvedge": "true",
+        "status": "sold",
+        "date_from": "2026-11-01",
+        "date_to": "2026-11-30",
+        "days": 7,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param(
+            "status=listed",
+            "Filter 'status' needs sold or unsold, not 'listed'.",
+            id="s",
+        ),
+        pytest.param(
+            "date_from=01/11/2026",
+            "Filter 'date_from' needs a date as YYYY-MM-DD, not '01/11/2026'.",
+            id="date",
+        ),
+        pytest.param(
+            "waist_min=30&waist_min=31",
+            "Filter 'waist_min' takes one value, not 2.",
+            id="2",
+        ),
+    ],
+)
+def test_dashboard_parameters_rejected_with_message(query, message):
+    with pytest.raises(FilterError) as error:
+        parse_filters(QueryDict(query))
+
+    assert str(error.value) == message
+
+
+@pytest.mark.django_db
+def test_ranges_status_and_dates_narrow_the_cohort():
+    from datetime import UTC, datetime
+
+    from research.insights.filters import apply_filters
+    from research.models import MarketListing
+    from tests.insights.factories import MarketListingFactory
+
+    november = datetime(2026, 11, 10, tzinfo=UTC)
+    october = datetime(2026, 10, 10, tzinfo=UTC)
+    inside = MarketListingFactory(waist=32, sold=True, sold_at=november)
+    MarketListingFactory(waist=36, sold=True, sold_at=november)
+    MarketListingFactory(waist=32, sold=False, listed_at=november)
+    MarketListingFactory(waist=32, sold=True, sold_at=october, listed_at=october)
+    filters = parse_filters(
+        {
+            "waist_min": "30",
+            "waist_max": "34",
+            "status": "sold",
+            "date_from": "2026-11-01",
+            "date_to": "2026-11-30",
+        }
+    )
+
+    cohort = apply_filters(MarketListing.objects.all(), filters)
+
+    assert list(cohort) == [inside]
