@@ -175,13 +175,14 @@ _ALIAS_TO_BRAND: dict[str, str] = {
 }
 _CANONICAL_BY_LOWER = {brand.lower(): brand for brand in BRAND_ALIASES}
 
-# Longest alias first, so "levi strauss & co" wins over "levi" at one spot.
+# Longest alias first, so "levi strauss & co" wins over "levi" at one spot. A
+# digit may follow, as in "levis569".
 BRAND_PATTERN = re.compile(
     r"(?<![a-z0-9])("
     + "|".join(
         re.escape(alias) for alias in sorted(_ALIAS_TO_BRAND, key=len, reverse=True)
     )
-    + r")(?![a-z0-9])"
+    + r")(?![a-z])"
 )
 
 # Levi's product lines worth keeping apart from mainline Levi's.

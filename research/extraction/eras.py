@@ -36,7 +36,7 @@ _DATED = re.compile(
     r"|\b(19\d\d|'[4-9]\d)\s+care tag\b"
 )
 # A year right before a lot number or after "lot"/"style" names a model.
-_MODEL_YEAR_AFTER = re.compile(r"\s*(?:levi'?s\s+)?(?:\d{3}|lot\b|model\b|type\b)")
+_MODEL_YEAR_AFTER = re.compile(r"\s*(?:\d{3}|lot\b|model\b|type\b)")
 _MODEL_YEAR_BEFORE = re.compile(r"(?:lot|style|model|no\.|madewell|madwell|gap)\s*$")
 _REPRODUCTION = re.compile(r"\blvc\b|vintage clothing|reproduction|\brepro\b")
 
