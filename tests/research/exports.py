@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -67,7 +68,7 @@ def export_lines(products: int) -> list[dict]:
     return lines
 
 
-def write_jsonl(path: Path, lines: list, *, raw_tail: str = "") -> Path:
+def write_jsonl(path: Path, lines: Iterable, *, raw_tail: str = "") -> Path:
     with path.open("w", encoding="utf-8") as out:
         for line in lines:
             out.write(line if isinstance(line, str) else json.dumps(line))

@@ -248,16 +248,12 @@ def test_missing_parent_rejected_with_line(tmp_path):
 
     report = ingest_lines(tmp_path, lines)
 
+    missing_variant = global_id("ProductVariant", 99)
+    missing_product = global_id("Product", 77)
     assert report.created == 1
     assert report.rejected_lines == [
-        {
-            "line": 4,
-            "reason": f"parent {global_id('ProductVariant', 99)!r} not found in the file",
-        },
-        {
-            "line": 6,
-            "reason": f"parent {global_id('Product', 77)!r} not found in the file",
-        },
+        {"line": 4, "reason": f"parent {missing_variant!r} not found in the file"},
+        {"line": 6, "reason": f"parent {missing_product!r} not found in the file"},
     ]
 
 
