@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 540},
     },
+    "reextract-outdated-attributes": {
+        "task": "research.tasks.imports.reextract_outdated_attributes_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 
 REST_FRAMEWORK = {

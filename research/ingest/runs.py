@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -128,3 +128,30 @@ def _finish(run: ImportRun, status: str, error: str = "") -> None:
         run.progress = 100
     with transaction.atomic():
         run.save()
+
+
+# A running import whose row has not been touched for this long lost its
+# worker; the task may take it over.
+STALE_AFTER_SECONDS = 300
+
+
+def claim_import_run(run_id: int) -> ImportRun | None:
+    """Return the run if this worker may execute it now, else None.
+
+    A queued run is claimed by moving it to running in one UPDATE, so two
+    deliveries of the same task cannot both start it. A running run is taken
+    over only once its progress has been silent for STALE_AFTER_SECONDS (the
+    worker that had it died); finished runs are left alone.
+    """
+    now = timezone.now()
+    claimed = ImportRun.objects.filter(
+        pk=run_id, status=ImportRun.Status.QUEUED
+    ).update(status=ImportRun.Status.RUNNING, started_at=now, updated_at=now)
+    if not claimed:
+        stale_before = now - timedelta(seconds=STALE_AFTER_SECONDS)
+        claimed = ImportRun.objects.filter(
+            pk=run_id, status=ImportRun.Status.RUNNING, updated_at__lt=stale_before
+        ).update(updated_at=now)
+    if not claimed:
+        return None
+    return ImportRun.objects.get(pk=run_id)
