@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import import_views
+
 app_name = "research"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/runs/", import_views.import_runs, name="import_runs"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("exports/listings/", import_views.export_listings, name="export_listings"),
+]

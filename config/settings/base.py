@@ -149,6 +149,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest listings file the import page accepts, in bytes.
+RESEARCH_IMPORT_MAX_UPLOAD_BYTES = env.int(
+    "RESEARCH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "account_login"
