@@ -3,9 +3,12 @@
 An explicit decade wins ("80s", "'80s", "1980's", "eighties", "Y2K"), then a
 year ("2016 Levi's 501", "care tag dated 84", "SS04"), then construction
 markers. The markers are estimates that vintage-denim sellers use: a big E tab
-was printed until 1971 (read as 1960s), "66" single-stitch pockets and orange
-tabs as 1970s. Years are skipped next to reproduction names (LVC's "1947
-501xx", Madewell's "1991", Gap's "1969"), where they name a model, not a date.
+was printed until 1971 (read as 1960s) and "66" single-stitch back pockets
+date a 501 to the 1970s. An orange tab sets no decade, because Levi's used
+it from the 1960s into the 2000s. A decade that names a style ("90s style",
+"throwback 1990's", "70s inspired") is not when the garment was made, and
+years are skipped next to reproduction names (LVC's "1947 501xx", Madewell's
+"1991", Gap's "1969"), where they name a model, not a date.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ _SHORT_DECADE = re.compile(r"(?<![\w$#.])'?([3-9]0|00)'?s\b")
 _Y2K = re.compile(r"\by2k\b")
 _WORD_DECADE = re.compile(r"\b(" + "|".join(_DECADE_WORDS) + r")\b")
 
-_YEAR = re.compile(r"(?<![\w$#.])(19[3-9]\d|20[0-2]\d)(?![\w%])")
+_YEAR = re.compile(r"(?<![\w$#.])(19[3-9]\d|20[0-2]\d)(?![\w%])(?!'?s\b)")
 _SEASON = re.compile(r"\b(?:ss|fw|aw|s/s|f/w|a/w)\s?'?(\d{2})\b")
 _SEASON_WORDS = re.compile(r"ss|fw|aw|s/s|f/w|a/w")
 _DATED = re.compile(
@@ -40,10 +43,12 @@ _MODEL_YEAR_AFTER = re.compile(r"\s*(?:\d{3}|lot\b|model\b|type\b)")
 _MODEL_YEAR_BEFORE = re.compile(r"(?:lot|style|model|no\.|madewell|madwell|gap)\s*$")
 _REPRODUCTION = re.compile(r"\blvc\b|vintage clothing|reproduction|\brepro\b")
 
+_STYLE_BEFORE = re.compile(r"(?:throwback|reissue|re-issue|inspired by|style of)\W*$")
+_STYLE_AFTER = re.compile(r"\W*(?:style|inspired|look|vibe|throwback|reissue)\b")
+
 _SINGLE_STITCH = re.compile(
     r"single[- ]?stitch|\b66\s?(?:model|501|red ?line)|\bsixty[- ]six\b"
 )
-_ORANGE_TAB = re.compile(r"orange[- ]?tab")
 
 
 _DIGIT = re.compile(r"\d")
@@ -57,23 +62,34 @@ def _explicit_decade(text: str) -> tuple[int, str] | None:
     """Return (position, decade) of the first decade written out in text."""
     found: list[tuple[int, str]] = []
     if "0s" in text or "0's" in text:
-        match = _FULL_DECADE.search(text)
-        if match:
-            found.append((match.start(), f"{match.group(1)}s"))
-        match = _SHORT_DECADE.search(text)
-        if match:
-            digits = match.group(1)
-            decade = "2000s" if digits == "00" else f"19{digits}s"
-            found.append((match.start(), decade))
+        for match in _FULL_DECADE.finditer(text):
+            if not _names_a_style(text, match):
+                found.append((match.start(), f"{match.group(1)}s"))
+                break
+        for match in _SHORT_DECADE.finditer(text):
+            if not _names_a_style(text, match):
+                digits = match.group(1)
+                decade = "2000s" if digits == "00" else f"19{digits}s"
+                found.append((match.start(), decade))
+                break
     if "y2k" in text:
-        match = _Y2K.search(text)
-        if match:
-            found.append((match.start(), "2000s"))
+        for match in _Y2K.finditer(text):
+            if not _names_a_style(text, match):
+                found.append((match.start(), "2000s"))
+                break
     if "ties" in text:
-        match = _WORD_DECADE.search(text)
-        if match:
-            found.append((match.start(), _DECADE_WORDS[match.group(1)]))
+        for match in _WORD_DECADE.finditer(text):
+            if not _names_a_style(text, match):
+                found.append((match.start(), _DECADE_WORDS[match.group(1)]))
+                break
     return min(found) if found else None
+
+
+def _names_a_style(text: str, match: re.Match) -> bool:
+    return bool(
+        _STYLE_AFTER.match(text, match.end())
+        or _STYLE_BEFORE.search(text, 0, match.start())
+    )
 
 
 def _dated_decade(text: str) -> str | None:
@@ -87,6 +103,8 @@ def _dated_decade(text: str) -> str | None:
             if _MODEL_YEAR_AFTER.match(text, match.end()):
                 continue
             if _MODEL_YEAR_BEFORE.search(text, 0, match.start()):
+                continue
+            if _names_a_style(text, match):
                 continue
             return _decade_of_year(int(match.group(1)))
     match = _SEASON.search(text) if _SEASON_WORDS.search(text) else None
@@ -112,7 +130,5 @@ def find_decade(text: str, *, big_e: bool | None = None) -> str | None:
     if ("stitch" in text or "66" in text or "sixty" in text) and _SINGLE_STITCH.search(
         text
     ):
-        return "1970s"
-    if "orange" in text and _ORANGE_TAB.search(text):
         return "1970s"
     return None

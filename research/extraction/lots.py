@@ -164,6 +164,7 @@ _NAMED_MODELS: dict[str, dict[str, str]] = {
             "brute knut",
             "lanky lars",
             "sleepy sixten",
+            "slim jim",
         )
     },
     "J.Crew": {

@@ -87,6 +87,17 @@ _SIZE_PATTERNS = (
     ),
     # A bare number that opens the title: "34 Black Levi's Straight Fit Jeans"
     ((), re.compile(r"^\W{0,2}(\d{2})\s+(?!pairs?\b|pack\b|colou?rs?\b|%|x\b)[a-z]")),
+    # A bare number anywhere else in a range only waists use, as in "Naked &
+    # Famous 36 Indigo Selvedge": not after "lot", "type", "size", "#" or
+    # "no.", and not before a count, a unit or a European size scale.
+    (
+        (),
+        re.compile(
+            r"(?<![\w#$./'-])(?<!lot )(?<!type )(?<!no\. )(?<!size )(?<!sz )"
+            r"(2[6-9]|3\d|4[0-4])(?:\"|\s?in\b)?(?![\w%/.'-])"
+            r"(?!\s*(?:pairs?|pack|colou?rs?|oz|pieces|pcs|lbs?|fr|it|eu|de)\b)"
+        ),
+    ),
 )
 
 _INSEAM_PATTERNS = (

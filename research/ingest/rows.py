@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -59,7 +58,8 @@ class ListingRow:
             str(self.sold_price),
             _iso(self.listed_at),
             _iso(self.sold_at),
-            json.dumps(self.extra, sort_keys=True, default=str),
+            # Mappings build extra in a fixed key order, so its repr is stable.
+            repr(sorted(self.extra.items())),
         )
         return hashlib.blake2b(
             repr(payload).encode(), digest_size=16, usedforsecurity=False

@@ -97,6 +97,22 @@ CASES = [
         fields(decade="1990s"),
     ),
     ("y2k", "Y2K low rise flare jeans", fields(decade="2000s")),
+    ("style_is_not_a_decade", "70s style flare jeans W30", fields(waist=30)),
+    (
+        "throwback_is_not_a_decade",
+        "Levi's Silvertab Throwback 1990's Overalls",
+        fields(brand="Levi's"),
+    ),
+    (
+        "bare_waist_mid_title",
+        "Naked & Famous 36 Indigo Selvedge Jeans",
+        fields(brand="Naked & Famous Denim", waist=36, selvedge=True),
+    ),
+    (
+        "lot_number_is_not_a_waist",
+        "Mister Freedom Lot 64 jeans",
+        fields(brand="Mister Freedom", lot="64"),
+    ),
     (
         "first_decade_wins",
         "Vintage 90s 80s Levis 501 Grey Acid Wash Jeans 34",
@@ -110,7 +126,7 @@ CASES = [
     (
         "small_e_is_not_big_e",
         "Levi's 505 small e orange tab",
-        fields(brand="Levi's", lot="505", decade="1970s", big_e=False),
+        fields(brand="Levi's", lot="505", big_e=False),
     ),
     (
         "single_stitch",
@@ -220,7 +236,6 @@ CASES = [
         fields(
             brand="Levi's",
             lot="505",
-            decade="1970s",
             waist=36,
             inseam=32,
             made_in="USA",
