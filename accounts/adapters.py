@@ -15,6 +15,8 @@ from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 
 from .exceptions import WhatnotAccountInUse
 from .models import Role
@@ -47,6 +49,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return False
         return super().is_open_for_signup(request, sociallogin)
 
+    @method_decorator(sensitive_variables("token", "grant"))
     def pre_social_login(self, request, sociallogin) -> None:
         """Decide whose connection a Whatnot consent belongs to and store its
         tokens encrypted on WhatnotConnection.
@@ -130,8 +133,8 @@ def _classify_error(error, exception, extra_context: dict) -> str:
 
 PROVIDER_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
-# (page title, explanation, HTTP status) per failure. Each explanation says
-# what to do next.
+# (page title, explanation, HTTP status) per failure. Each explanation tells
+# the user what to do next.
 ERRORS: dict[str, tuple[str, str, int]] = {
     "cancelled": (
         "Whatnot access was not granted",
@@ -147,7 +150,7 @@ ERRORS: dict[str, tuple[str, str, int]] = {
     ),
     "bad_state": (
         "This Whatnot sign-in link is not valid",
-        "The answer from Whatnot does not match a connection started in this "
+        "The response from Whatnot does not match a connection started in this "
         "browser, or it is more than ten minutes old. Start again from the "
         "settings page.",
         400,

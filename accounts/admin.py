@@ -1,7 +1,7 @@
 """Admin for users (with their roles) and Whatnot connections.
 
 The connection pages show whether each token is set and when the access token
-expires; the token values never reach a form, a list or a log entry.
+expires. The token values appear in no form, list or admin log entry.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class ReconnectRequired(WhatnotConnectionError):
 
 class TokenRefreshError(WhatnotConnectionError):
     """A token refresh failed for a reason that may pass: a network error, a
-    timeout, a 5xx or 429 answer, or an unreadable response. Callers retry
+    timeout, a 5xx or 429 response, or an unreadable body. Callers retry
     later; the stored tokens are unchanged."""
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .exceptions import PersonalTokenRejected, WhatnotAccountInUse
@@ -31,6 +32,7 @@ def user_settings(request):
     return _render_settings(request)
 
 
+@sensitive_post_parameters("token")
 @require_POST
 @login_required
 @permission_required("accounts.connect_whatnot", raise_exception=True)
@@ -60,9 +62,7 @@ def save_personal_token(request):
 def disconnect_whatnot(request):
     """Delete the signed-in seller's Whatnot tokens and OAuth link."""
     if connections.disconnect(request.user):
-        messages.success(
-            request, "Whatnot is disconnected. selvedge no longer holds its tokens."
-        )
+        messages.success(request, "Whatnot is disconnected and its tokens are deleted.")
     else:
         messages.info(request, "Whatnot was not connected.")
     return redirect("accounts:settings")

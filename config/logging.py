@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+from django.views.debug import SafeExceptionReporterFilter
+
 # Whatnot tokens, bearer headers, OpenAI keys and Fernet-encrypted blobs.
 SECRET_PATTERNS = [
     re.compile(r"wn_(?:access|refresh|pat)_tk_[A-Za-z0-9_\-]+"),
@@ -41,3 +43,37 @@ class RedactSecretsFilter(logging.Filter):
                     logging.Formatter().formatException(record.exc_info)
                 )
         return True
+
+
+class SecretSafeExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Django's error-report filter, extended to frames nobody decorated.
+
+    Besides variables marked with sensitive_variables, it hides every frame
+    variable whose name looks like a credential (allauth's OAuth frames hold
+    ``access_token`` and ``token``), and masks credential-shaped text in the
+    repr of the others. Like Django's filter, it is off while DEBUG is on.
+    """
+
+    secret_names = re.compile(
+        r"token|secret|password|passwd|authorization|api_?key|credential", re.I
+    )
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        variables = super().get_traceback_frame_variables(request, tb_frame)
+        if not self.is_active(request):
+            return variables
+        return [
+            (name, self._cleanse_variable(name, value)) for name, value in variables
+        ]
+
+    def _cleanse_variable(self, name: str, value):
+        if value == self.cleansed_substitute:
+            return value
+        if self.secret_names.search(name):
+            return self.cleansed_substitute
+        try:
+            text = repr(value)
+        except Exception:  # a broken __repr__ must not break the report
+            return value
+        cleaned = redact(text)
+        return cleaned if cleaned != text else value

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from whatnot.models import PLATFORM_WHATNOT, Listing, Sale
 
+from .cohorts import enqueue_summary_refresh
 from .ingest import IngestReport, ListingRow, ingest_rows
 from .models import MarketListing
 
@@ -54,6 +55,8 @@ def mirror_whatnot_listings(listing_ids: Iterable[int]) -> IngestReport:
         ]
         report = ingest_rows(rows, PLATFORM_WHATNOT, seller_id=seller_id)
         _add_counts(total, report)
+        if report.created or report.updated:
+            _refresh_summaries([listing.whatnot_id for listing in seller_listings])
     return total
 
 
@@ -77,9 +80,10 @@ def mirror_whatnot_sales(sale_ids: Iterable[int]) -> int:
         )
         if not whatnot_id:
             continue
-        updated = MarketListing.objects.filter(
+        rows = MarketListing.objects.filter(
             platform=PLATFORM_WHATNOT, external_id=whatnot_id
-        ).update(
+        )
+        updated = rows.update(
             sold=True,
             sold_price=sale.price,
             sold_at=sale.sold_at,
@@ -87,6 +91,7 @@ def mirror_whatnot_sales(sale_ids: Iterable[int]) -> int:
         )
         if updated:
             changed += updated
+            _refresh_summaries([whatnot_id])
         elif sale.listing_id is not None:
             unmirrored.add(sale.listing_id)
     if unmirrored:
@@ -95,9 +100,13 @@ def mirror_whatnot_sales(sale_ids: Iterable[int]) -> int:
 
 
 def remove_market_rows(whatnot_ids: list[str]) -> int:
-    deleted, _ = MarketListing.objects.filter(
+    rows = MarketListing.objects.filter(
         platform=PLATFORM_WHATNOT, external_id__in=whatnot_ids
-    ).delete()
+    )
+    listing_ids = list(rows.values_list("id", flat=True))
+    deleted, _ = rows.delete()
+    if listing_ids:
+        enqueue_summary_refresh(listing_ids=listing_ids)
     return deleted
 
 
@@ -108,9 +117,11 @@ def remove_seller_market_rows(seller_id: int) -> int:
             seller_id=seller_id, whatnot_id__isnull=False
         ).values_list("whatnot_id", flat=True)
     )
-    deleted, _ = MarketListing.objects.filter(
-        platform=PLATFORM_WHATNOT, seller_id=seller_id
-    ).delete()
+    rows = MarketListing.objects.filter(platform=PLATFORM_WHATNOT, seller_id=seller_id)
+    listing_ids = list(rows.values_list("id", flat=True))
+    deleted, _ = rows.delete()
+    if listing_ids:
+        enqueue_summary_refresh(listing_ids=listing_ids)
     for start in range(0, len(whatnot_ids), 500):
         deleted += remove_market_rows(whatnot_ids[start : start + 500])
     logger.info("removed %s market rows of seller %s", deleted, seller_id)
@@ -182,6 +193,17 @@ def _latest_sales(listings: list[Listing]) -> dict[int, Sale]:
         if (sale.listing_id, sale.sold_at) in wanted:
             sales[sale.listing_id] = sale
     return sales
+
+
+def _refresh_summaries(whatnot_ids: list[str]) -> None:
+    """Queue a summary refresh for the market rows of these Whatnot ids."""
+    listing_ids = list(
+        MarketListing.objects.filter(
+            platform=PLATFORM_WHATNOT, external_id__in=whatnot_ids
+        ).values_list("id", flat=True)
+    )
+    if listing_ids:
+        enqueue_summary_refresh(listing_ids=listing_ids)
 
 
 def _add_counts(total: IngestReport, report: IngestReport) -> None:

@@ -111,21 +111,46 @@ class MarketListing(models.Model):
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_id}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        listing = super().from_db(db, field_names, values)
+        listing._remember_extraction_inputs()
+        return listing
+
     def save(self, *args, **kwargs):
-        """Save, reading the denim attributes again when the text may have changed.
+        """Save, reading the denim attributes again when the text changed.
 
-        A save limited to `update_fields` that leaves out the text, brand, size,
-        condition and hints keeps the stored attributes.
+        A new row is extracted unless its attributes were given; a stored row
+        is extracted again when its title, description, raw brand, size,
+        condition or hints differ from what was loaded. The ingestion path
+        writes rows with SQL and extracts on its own.
         """
-        from .attributes import EXTRACTION_INPUTS, apply_attributes
+        from .attributes import ATTRIBUTE_COLUMNS, apply_attributes
 
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None:
-            apply_attributes(self)
-        elif EXTRACTION_INPUTS.intersection(update_fields):
+        if self._state.adding:
+            given = any(
+                getattr(self, column) not in ("", None) for column in ATTRIBUTE_COLUMNS
+            )
+            extract = not given
+        else:
+            loaded = getattr(self, "_loaded_extraction_inputs", None)
+            extract = loaded is not None and loaded != self._extraction_inputs()
+        if extract:
             changed = apply_attributes(self)
-            kwargs["update_fields"] = {*update_fields, *changed}
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
         super().save(*args, **kwargs)
+        self._remember_extraction_inputs()
+
+    def _extraction_inputs(self) -> tuple | None:
+        from .attributes import EXTRACTION_INPUTS
+
+        if self.get_deferred_fields() & EXTRACTION_INPUTS:
+            return None
+        return tuple(repr(getattr(self, name)) for name in sorted(EXTRACTION_INPUTS))
+
+    def _remember_extraction_inputs(self) -> None:
+        self._loaded_extraction_inputs = self._extraction_inputs()
 
 
 class ImportRun(models.Model):
@@ -215,3 +240,17 @@ class ImportRun(models.Model):
     @property
     def rejected_lines_omitted(self) -> int:
         return max(0, self.rejected_count - len(self.rejected_lines))
+
+
+# Summary tables live in the cohorts package; importing them here registers them
+# with the research app.
+from .cohorts.models import CohortSummary, SummarizedListing  # noqa: E402
+
+__all__ = [
+    "CohortSummary",
+    "Dataset",
+    "ImportRun",
+    "MarketListing",
+    "Platform",
+    "SummarizedListing",
+]

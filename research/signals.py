@@ -1,21 +1,46 @@
-"""Keep a seller's market rows in line with their market research switch."""
+"""Keep the summaries and the market rows in line with a seller's market
+research switch."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from research.cohorts import enqueue_summary_refresh
 from whatnot.models import PLATFORM_WHATNOT, Listing
 
 from .models import MarketListing
+
+User = get_user_model()
 
 # Listing ids per mirror task when a seller turns market research back on.
 MIRROR_CHUNK = 500
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+@receiver(pre_save, sender=User, dispatch_uid="research_remember_research_choice")
+def remember_research_choice(sender, instance, **kwargs) -> None:
+    if instance.pk is None:
+        instance._previous_include_in_market_research = None
+        return
+    instance._previous_include_in_market_research = (
+        sender.objects.filter(pk=instance.pk)
+        .values_list("include_in_market_research", flat=True)
+        .first()
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="research_refresh_on_research_choice")
+def refresh_on_research_choice(sender, instance, created, **kwargs) -> None:
+    previous = getattr(instance, "_previous_include_in_market_research", None)
+    if created or previous is None:
+        return
+    if previous != instance.include_in_market_research:
+        enqueue_summary_refresh(seller_id=instance.pk)
+
+
+@receiver(post_save, sender=User, dispatch_uid="research_mirror_on_research_choice")
 def follow_market_research_switch(sender, instance, update_fields=None, **kwargs):
     """Remove or restore a seller's Whatnot market rows after the switch moved.
 

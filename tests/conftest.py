@@ -10,6 +10,7 @@ from django.conf import settings
 pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.processes",
+    "tests.fixtures.sandbox",
     "tests.fixtures.users",
 ]
 

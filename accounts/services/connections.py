@@ -13,6 +13,7 @@ import logging
 from allauth.socialaccount.models import SocialAccount
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from ..exceptions import PersonalTokenRejected, WhatnotAccountInUse
 from ..models import WhatnotConnection
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 PROVIDER_ID = "whatnot"
 
 
+@sensitive_variables("grant")
 def save_oauth_connection(
     user, identity: client.SellerIdentity, grant: client.TokenGrant
 ) -> WhatnotConnection:
@@ -39,6 +41,7 @@ def save_oauth_connection(
     )
 
 
+@sensitive_variables("token")
 def connect_personal_token(user, token: str) -> WhatnotConnection:
     """Check a personal access token with the ``me`` query, then store it.
 
@@ -79,7 +82,7 @@ def disconnect(user) -> bool:
     """Delete the user's Whatnot tokens and allauth SocialAccount rows.
 
     The connection row stays with status "disconnected" and the store's name,
-    so the settings page can say what was connected. Returns whether anything
+    so the settings page can show what was connected. Returns whether anything
     was connected.
     """
     with transaction.atomic():
@@ -102,7 +105,7 @@ def disconnect(user) -> bool:
 
 def check_account_free(user, whatnot_user_id: str) -> None:
     """Raise WhatnotAccountInUse when another user's live connection or
-    SocialAccount holds this Whatnot account."""
+    SocialAccount has this Whatnot account."""
     taken = (
         WhatnotConnection.objects.filter(whatnot_user_id=whatnot_user_id)
         .exclude(user=user)
@@ -120,6 +123,7 @@ def check_account_free(user, whatnot_user_id: str) -> None:
         )
 
 
+@sensitive_variables("fields")
 def _save_connection(
     user, identity: client.SellerIdentity, **fields
 ) -> WhatnotConnection:
@@ -143,6 +147,7 @@ def _save_connection(
     return connection
 
 
+@sensitive_variables("access_token", "refresh_token")
 def _write_connection(
     user, identity, *, kind, access_token, refresh_token, expires_at, scopes
 ) -> WhatnotConnection:

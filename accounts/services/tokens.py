@@ -5,7 +5,7 @@ response carries its successor. Two workers that refresh the same connection at
 once would spend the same token twice and the loser would get invalid_grant,
 so every refresh runs under a row lock (SELECT ... FOR UPDATE inside
 transaction.atomic; on SQLite the IMMEDIATE transaction takes the database
-write lock instead). Whoever gets the lock second sees the new access token
+write lock instead). The process that gets the lock second reads the new access token
 and returns it without a network call.
 
 NOTE: the HTTP call runs while the lock is held. It is bounded by
@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from ..exceptions import ReconnectRequired, TokenRefreshError
 from ..models import WhatnotConnection
@@ -106,6 +107,7 @@ def _needs_refresh(connection: WhatnotConnection, margin: timedelta) -> bool:
     return connection.expires_within(margin)
 
 
+@sensitive_variables("grant")
 def _refresh_under_lock(
     connection_id: int, *, should_refresh: Callable[[WhatnotConnection], bool]
 ) -> str:
@@ -170,6 +172,7 @@ def _handle_endpoint_error(exc: client.TokenEndpointError, connection_id: int) -
     ) from exc
 
 
+@sensitive_variables("grant")
 def _store_grant(connection: WhatnotConnection, grant: client.TokenGrant) -> None:
     connection.access_token = grant.access_token
     if grant.refresh_token:

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from ..cohorts import enqueue_summary_refresh
 from ..models import Dataset, ImportRun
 from .importers import get_importer
 from .pipeline import ingest_file
@@ -112,6 +113,8 @@ def execute_import_run(
         raise
     copy_report(run, report)
     _finish(run, ImportRun.Status.SUCCEEDED)
+    if report.created or report.updated:
+        enqueue_summary_refresh(dataset_id=run.dataset_id, seller_id=run.seller_id)
     logger.info(
         "import run %s finished: %s",
         run.pk,

@@ -18,6 +18,7 @@ from research.mirror import (
     remove_seller_market_rows,
 )
 from research.models import ImportRun
+from research.tasks.summaries import rebuild_cohort_summaries_task
 
 logger = get_task_logger(__name__)
 
@@ -82,4 +83,5 @@ def reextract_outdated_attributes_task() -> int:
     done = reextract_attributes(outdated_only=True, limit=REEXTRACT_ROWS_PER_RUN)
     if done:
         logger.info("re-extracted the attributes of %s listings", done)
+        rebuild_cohort_summaries_task.delay()
     return done

@@ -21,3 +21,12 @@ def fake_whatnot(settings):
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    """allauth counts sign-ups and failed logins in the cache, which the test
+    processes share; start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -8,6 +8,7 @@ invalid_grant, and every request is recorded so tests can count calls.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import threading
@@ -47,6 +48,9 @@ class FakeWhatnot:
         self.counter = itertools.count(1)
         self.seller = dict(SELLER)
         self.deny_consent = False
+        # When set, the authorize URL shows a page with Approve and Deny links
+        # instead of redirecting at once.
+        self.show_consent_page = False
         self.refresh_delay = 0.0
         self.token_failure: tuple[int, dict] | None = None
         self.me_failure: tuple[int, dict] | None = None
@@ -171,10 +175,28 @@ def _handler_for(fake: FakeWhatnot):
             if url.path != "/seller-api/rest/oauth/authorize":
                 self._send_json(404, {"error": "not_found"})
                 return
+            if fake.show_consent_page:
+                self._send_consent_page(query)
+                return
             self.send_response(302)
             self.send_header("Location", fake.approve(query))
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        def _send_consent_page(self, query: dict[str, str]) -> None:
+            deny = {"error": "access_denied", "state": query.get("state", "")}
+            approve_url = html.escape(fake.approve(query))
+            deny_url = html.escape(f"{query['redirect_uri']}?{urlencode(deny)}")
+            payload = (
+                "<!doctype html><title>Authorize</title>"
+                f'<a id="approve" href="{approve_url}">Approve</a> '
+                f'<a id="deny" href="{deny_url}">Deny</a>'
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)

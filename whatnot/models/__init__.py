@@ -1,5 +1,6 @@
 """whatnot's models, one module per concern; import them from here."""
 
+from .history import ListingEvent
 from .inventory import (
     PLATFORM_WHATNOT,
     Listing,
@@ -13,6 +14,7 @@ from .sync import SyncRun
 __all__ = [
     "PLATFORM_WHATNOT",
     "Listing",
+    "ListingEvent",
     "Order",
     "Product",
     "ProductVariant",

@@ -90,6 +90,9 @@ class Listing(models.Model):
     title = models.CharField(max_length=1000)
     description = models.TextField(blank=True)
     taxonomy_node_id = models.CharField(max_length=128, blank=True)
+    # Whatnot keeps the brand as a product attribute; it is copied here so the
+    # inventory list can filter on it with an index.
+    brand = models.CharField(max_length=64, blank=True)
     price = models.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -127,6 +130,19 @@ class Listing(models.Model):
             models.Index(fields=["seller", "status"]),
             models.Index(fields=["seller", "sync_state"]),
             models.Index(fields=["seller", "-remote_updated_at"]),
+            # The inventory list filters by seller, then sorts or filters on one
+            # of these columns.
+            models.Index(
+                fields=["seller", "-updated_at", "-id"], name="listing_seller_updated"
+            ),
+            models.Index(fields=["seller", "price", "id"], name="listing_seller_price"),
+            models.Index(
+                fields=["seller", "quantity", "id"], name="listing_seller_quantity"
+            ),
+            models.Index(fields=["seller", "brand"], name="listing_seller_brand"),
+            models.Index(
+                fields=["seller", "published"], name="listing_seller_published"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +202,7 @@ class Sale(models.Model):
                 name="sale_unique_order_product",
             )
         ]
+        indexes = [models.Index(fields=["seller", "-sold_at"], name="sale_seller_sold")]
 
     def __str__(self) -> str:
         return f"{self.order_whatnot_id} x{self.quantity}"

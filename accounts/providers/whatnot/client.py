@@ -14,6 +14,7 @@ import requests
 from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 AUTHORIZE_PATH = "/seller-api/rest/oauth/authorize"
 # A URL path, not a credential.
@@ -49,7 +50,7 @@ def configured_scopes() -> list[str]:
 
 
 class TokenEndpointError(Exception):
-    """The token endpoint answered with an error or could not be reached.
+    """The token endpoint returned an error or could not be reached.
 
     ``error`` is the OAuth error code from the response body ("invalid_grant",
     ...), or a short description such as "timeout" or "http_503" when the body
@@ -86,7 +87,7 @@ class IdentityError(Exception):
 
 @dataclass(frozen=True)
 class TokenGrant:
-    """The tokens from one successful answer of the token endpoint."""
+    """The tokens from one successful token endpoint response."""
 
     access_token: str
     refresh_token: str
@@ -131,6 +132,7 @@ def normalize_scopes(scope: str | list | None) -> str:
     return " ".join(sorted(set(parts)))
 
 
+@sensitive_variables("refresh_token", "data", "body")
 def request_token_refresh(refresh_token: str) -> TokenGrant:
     """Spend a refresh token at the token endpoint and return the new grant.
 
@@ -161,6 +163,7 @@ def request_token_refresh(refresh_token: str) -> TokenGrant:
     return TokenGrant.from_response(body)
 
 
+@sensitive_variables("access_token")
 def fetch_seller_identity(access_token: str) -> SellerIdentity:
     """Run the ``me`` query with the token and return the seller it belongs to.
 

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from research.extraction import EXTRACTOR_VERSION
 from research.ingest.reextract import listings_to_reextract, reextract_attributes
+from research.tasks.summaries import rebuild_cohort_summaries_task
 
 
 class Command(BaseCommand):
@@ -50,9 +51,15 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 on_batch=progress.update,
             )
+        if done:
+            # The attributes are summary keys, so the summaries start over.
+            rebuild_cohort_summaries_task.delay()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Extracted attributes of {done} listings "
-                f"(extractor version {EXTRACTOR_VERSION})."
+                f"(extractor version {EXTRACTOR_VERSION}); the cohort summaries "
+                "are queued for a rebuild."
+                if done
+                else "No listings to extract."
             )
         )

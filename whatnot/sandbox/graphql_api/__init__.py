@@ -1,0 +1,1 @@
+"""The GraphQL half of the sandbox: schema binding, resolvers and the endpoint."""
