@@ -111,12 +111,6 @@ class MarketListing(models.Model):
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_id}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        listing = super().from_db(db, field_names, values)
-        listing._remember_extraction_inputs()
-        return listing
-
     def save(self, *args, **kwargs):
         """Save, reading the denim attributes again when the text changed.
 
@@ -141,6 +135,12 @@ class MarketListing(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
         super().save(*args, **kwargs)
         self._remember_extraction_inputs()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        listing = super().from_db(db, field_names, values)
+        listing._remember_extraction_inputs()
+        return listing
 
     def _extraction_inputs(self) -> tuple | None:
         from .attributes import EXTRACTION_INPUTS
