@@ -3,8 +3,8 @@
     .venv/bin/python bench/attribute_accuracy.py [--errors] [--labels PATH]
 
 The labels (tests/data/attribute_labels.jsonl) name each title by platform and
-row id; the titles are read from the real marketplace files next to the
-repository (../shared/data/real), never copied. The extractor sees the title
+row id. The titles are read at run time from the real marketplace files beside
+the repository (REAL_DATA) and are never copied. The extractor sees the title
 only, as the labeller did. A predicted value counts as correct when it equals
 the label; a wrong value counts against both precision and recall.
 """
@@ -33,7 +33,7 @@ FIELDS = (
     "big_e",
     "gender",
 )
-# Where each platform's titles are and which column holds the row id.
+# Each platform's file, the column with the row id and the column with the title.
 SOURCES = {
     "poshmark": ("poshmark_mens_jeans_2020.csv", "link", "title"),
     "grailed": ("grailed_sold_listings_2026.csv", "id", "title"),
@@ -49,7 +49,7 @@ def load_labels(path: Path) -> list[dict]:
 
 def load_titles(labels: list[dict], data_dir: Path = REAL_DATA) -> dict[tuple, str]:
     """Return {(platform, id): title} for the labelled rows."""
-    wanted = {(label["platform"], label["id"]) for label in labels}
+    labelled_keys = {(label["platform"], label["id"]) for label in labels}
     titles: dict[tuple, str] = {}
     for platform, (name, id_column, title_column) in SOURCES.items():
         with (data_dir / name).open(encoding="utf-8", newline="") as source:
@@ -58,7 +58,7 @@ def load_titles(labels: list[dict], data_dir: Path = REAL_DATA) -> dict[tuple, s
                 if platform == "poshmark":
                     match = _POSHMARK_ID.search(row_id)
                     row_id = match.group(1) if match else row_id
-                if (platform, row_id) in wanted:
+                if (platform, row_id) in labelled_keys:
                     titles.setdefault((platform, row_id), row[title_column])
     return titles
 

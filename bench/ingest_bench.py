@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/ingest_bench.py --lines 1000000 [--postgres URL]
 
-Generates a Whatnot bulk export of --lines listing lines (each with its
-product embedded, so one line is one row), then runs each variant in a fresh
-child process on a fresh database and reports wall time and the child's peak
-RSS. The variants:
+Generates a Whatnot bulk export of --lines listing lines. Each line embeds its
+product, so one line is one row. Each variant then runs in a fresh child
+process on a fresh database, and the script reports wall time, CPU time and
+the child's peak RSS. The variants:
 
 - selvedge: research.ingest.ingest_file, the full path (parse, map, change
   detection, attribute extraction, one executemany upsert per batch through

@@ -17,7 +17,7 @@ def is_analyst_or_staff(user) -> bool:
 
 
 def analyst_or_staff_required(view):
-    """Send anonymous users to the login page and answer 403 to other roles."""
+    """Send anonymous users to the login page; raise 403 for other roles."""
 
     @wraps(view)
     @login_required

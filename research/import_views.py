@@ -54,7 +54,7 @@ def import_list(request):
 @analyst_or_staff_required
 @require_GET
 def import_runs(request):
-    """The runs table alone, which the page polls while a run is active."""
+    """Render the runs table alone; the page polls it while a run is active."""
     return render(
         request, "research/includes/_import_runs.html", _runs_context(request)
     )
@@ -76,19 +76,13 @@ def export_listings(request):
     file_format = request.GET.get("format", "csv")
     platform = request.GET.get("platform", "")
     dataset = request.GET.get("dataset", "")
-    if file_format not in EXPORT_FORMATS:
-        return HttpResponseBadRequest(
-            f"Unknown format {file_format!r}; use one of {', '.join(EXPORT_FORMATS)}."
-        )
-    if platform and platform not in Platform.values:
-        return HttpResponseBadRequest(
-            f"Unknown platform {platform!r}; use one of {', '.join(Platform.values)}."
-        )
-    if dataset and not dataset.isdigit():
-        return HttpResponseBadRequest(f"Dataset {dataset!r} is not a dataset id.")
+    error = _export_parameter_error(file_format, platform, dataset)
+    if error:
+        return HttpResponseBadRequest(error)
     dataset_id = int(dataset) if dataset else None
     if dataset_id is not None:
         get_object_or_404(Dataset, pk=dataset_id)
+
     exported_at = timezone.now()
     run = ImportRun.objects.create(
         kind=ImportRun.Kind.EXPORT,
@@ -116,6 +110,21 @@ def export_listings(request):
     )
     response["X-Schema-Version"] = str(SCHEMA_VERSION)
     return response
+
+
+def _export_parameter_error(file_format: str, platform: str, dataset: str) -> str:
+    """Return the message for an invalid export parameter, or ""."""
+    if file_format not in EXPORT_FORMATS:
+        return (
+            f"Unknown format {file_format!r}; use one of {', '.join(EXPORT_FORMATS)}."
+        )
+    if platform and platform not in Platform.values:
+        return (
+            f"Unknown platform {platform!r}; use one of {', '.join(Platform.values)}."
+        )
+    if dataset and not dataset.isdigit():
+        return f"Dataset {dataset!r} is not a dataset id."
+    return ""
 
 
 def _recorded(run: ImportRun, chunks, counter: list[int]):

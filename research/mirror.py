@@ -185,12 +185,12 @@ def _latest_sales(listings: list[Listing]) -> dict[int, Sale]:
         .values("listing_id")
         .annotate(last=Max("sold_at"))
     )
-    wanted = {(row["listing_id"], row["last"]) for row in latest}
+    latest_keys = {(row["listing_id"], row["last"]) for row in latest}
     sales = {}
     for sale in Sale.objects.filter(listing_id__in=listing_ids).order_by(
         "sold_at", "pk"
     ):
-        if (sale.listing_id, sale.sold_at) in wanted:
+        if (sale.listing_id, sale.sold_at) in latest_keys:
             sales[sale.listing_id] = sale
     return sales
 

@@ -14,7 +14,7 @@ from .text import normalize
 LEVIS = "Levi's"
 
 # Canonical name -> aliases. Short or common words ("lee", "gap", "boss") are
-# listed only where denim titles use them as brands; "ag" and "express" are
+# listed only where denim titles use them as brands. "ag" and "express" are
 # left out because they read as ordinary words more often than as brands.
 BRAND_ALIASES: dict[str, tuple[str, ...]] = {
     LEVIS: (

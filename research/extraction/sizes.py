@@ -18,9 +18,9 @@ _NUMBER = r"(\d{2}(?:\.\d{1,2})?)"
 _INCH = r"""(?:["']|\s?in\b|\s?inch(?:es)?\b)?"""
 _PAIR_SEPARATOR = r"\s*\*?\s*(?:x|/|by|\*|-)\s*"
 
-# Patterns that give both numbers, most explicit first. Each has the waist
-# in group 1 and the inseam in group 2, and comes with the words one of which
-# must appear for it to match; the substring test is far cheaper than the scan.
+# Patterns that give both numbers, most explicit first. Each has the waist in
+# group 1 and the inseam in group 2. Each comes with words of which one must
+# appear for it to match, because a substring test is far cheaper than a scan.
 _PAIR_PATTERNS = (
     # W32 L30, W 32 L 30, W32/L30, W:36/L:32, W36 x L34
     (

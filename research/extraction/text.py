@@ -40,11 +40,3 @@ def normalize(text: str) -> str:
     if "  " in text:
         text = _SPACES.sub(" ", text)
     return text
-
-
-def blank_out(text: str, start: int, end: int) -> str:
-    """Replace text[start:end] with spaces so later patterns skip it.
-
-    Offsets of the rest of the string stay valid.
-    """
-    return text[:start] + " " * (end - start) + text[end:]

@@ -71,8 +71,9 @@ def execute_import_run(
 ) -> IngestReport | None:
     """Ingest `path` for `run`, recording progress, counts and the outcome.
 
-    Marks the run failed with the error for a file that cannot be read and
-    returns None; any other exception also fails the run and is raised again.
+    A file that cannot be read marks the run failed with the error, and the
+    function returns None. Any other exception also fails the run and is raised
+    again.
     """
     importer = get_importer(run.platform)
     run.status = ImportRun.Status.RUNNING
@@ -143,8 +144,8 @@ def claim_import_run(run_id: int) -> ImportRun | None:
 
     A queued run is claimed by moving it to running in one UPDATE, so two
     deliveries of the same task cannot both start it. A running run is taken
-    over only once its progress has been silent for STALE_AFTER_SECONDS (the
-    worker that had it died); finished runs are left alone.
+    over only when its progress has been silent for STALE_AFTER_SECONDS, which
+    means the worker that had it died. Finished runs are left alone.
     """
     now = timezone.now()
     claimed = ImportRun.objects.filter(

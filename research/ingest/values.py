@@ -1,7 +1,7 @@
 """Parse source values: money as Decimal, aware datetimes, flags and text.
 
 Each parser raises RowError with a message that names the field, shows the
-value and says what was expected, so the run report can print it as is.
+value and states what was expected, so the run report can print it as is.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ _DATE_FORMATS = (
 
 
 class RowError(ValueError):
-    """A source row that cannot be stored; the message says why."""
+    """A source row that cannot be stored; the message gives the reason."""
 
 
 def shown(value) -> str:

@@ -1,8 +1,8 @@
 """Upsert listing rows in batches through Django's database connection.
 
-Each batch runs in one transaction: one SELECT reads the stored versions of
-the batch's keys, rows whose source fields are unchanged are skipped before
-any attribute extraction, and the rest go to the database in one prepared
+Each batch runs in one transaction. One SELECT reads the stored versions of
+the batch's keys, and rows whose source fields are unchanged are skipped
+before any attribute extraction. The rest go to the database in one prepared
 statement per batch (executemany):
 
     INSERT ... ON CONFLICT (platform, external_id) DO UPDATE SET ...
@@ -200,44 +200,32 @@ class ListingWriter:
 
     def _write(self, batch: list[_Pending]) -> None:
         stored = self._stored_versions([pending.row.external_id for pending in batch])
+        now = self._adapt_time(timezone.now())
         upserts: list[tuple] = []
         attribute_updates: list[tuple] = []
-        now = self._adapt_time(timezone.now())
-        created = updated = unchanged = older = 0
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "older": 0}
+
         for pending in batch:
             current = stored.get(pending.row.external_id)
-            if current is None:
-                created += 1
+            outcome = _outcome(pending, current)
+            if outcome in ("created", "updated"):
                 upserts.append(self._insert_params(pending, now))
-            elif current.content_hash == pending.content_hash:
-                if current.extractor_version == EXTRACTOR_VERSION:
-                    unchanged += 1
-                else:
-                    updated += 1
-                    attribute_updates.append(
-                        (
-                            *self._attributes(pending.row),
-                            EXTRACTOR_VERSION,
-                            now,
-                            current.id,
-                        )
-                    )
-            elif _is_newer(pending.updated_at, current.source_updated_at):
-                updated += 1
-                upserts.append(self._insert_params(pending, now))
-            else:
-                older += 1
+            elif outcome == "reextracted":
+                attributes = self._attributes(pending.row)
+                attribute_updates.append(
+                    (*attributes, EXTRACTOR_VERSION, now, current.id)
+                )
+            # A row only re-extracted counts as updated: its columns changed.
+            counts["updated" if outcome == "reextracted" else outcome] += 1
+
         if not self.dry_run:
             with connection.cursor() as cursor:
                 if upserts:
                     cursor.executemany(upsert_sql(), upserts)
                 if attribute_updates:
                     cursor.executemany(attributes_update_sql(), attribute_updates)
-        report = self.report
-        report.created += created
-        report.updated += updated
-        report.unchanged += unchanged
-        report.older += older
+        for name, count in counts.items():
+            setattr(self.report, name, getattr(self.report, name) + count)
 
     def _stored_versions(self, external_ids: list[str]) -> dict[str, _Stored]:
         table = connection.ops.quote_name(MarketListing._meta.db_table)
@@ -314,6 +302,24 @@ class ListingWriter:
             now,
             now,
         )
+
+
+def _outcome(pending: _Pending, current: _Stored | None) -> str:
+    """Return what a row does to the table.
+
+    "created", "updated" (a newer version), "reextracted" (the stored source
+    fields with attributes from an older extractor version), "unchanged" or
+    "older".
+    """
+    if current is None:
+        return "created"
+    if current.content_hash == pending.content_hash:
+        if current.extractor_version == EXTRACTOR_VERSION:
+            return "unchanged"
+        return "reextracted"
+    if _is_newer(pending.updated_at, current.source_updated_at):
+        return "updated"
+    return "older"
 
 
 def _is_newer(incoming, stored) -> bool:

@@ -366,3 +366,22 @@ def test_nul_character_in_one_row(tmp_path):
     assert (
         MarketListing.objects.filter(title__startswith="Levi's 501 jeans").count() == 2
     )
+
+
+def test_reingest_reextracts_outdated_rows(tmp_path):
+    path = write_csv(
+        tmp_path / "poshmark.csv",
+        POSHMARK_HEADER,
+        [poshmark_row(number) for number in range(1, 4)],
+    )
+    ingest_file(path, POSHMARK)
+    MarketListing.objects.filter(external_id=f"{2:024x}").update(
+        extractor_version=0, brand="", lot=""
+    )
+
+    report = ingest_file(path, POSHMARK)
+
+    assert (report.updated, report.unchanged) == (1, 2)
+    listing = MarketListing.objects.get(external_id=f"{2:024x}")
+    assert (listing.brand, listing.lot) == ("Levi's", "501")
+    assert listing.extractor_version == EXTRACTOR_VERSION

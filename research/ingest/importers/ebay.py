@@ -36,12 +36,18 @@ def map_ebay(data: dict, context: ImportContext) -> ListingRow:
         or _quantity(pick(data, *SOLD_QUANTITY_COLUMNS)) > 0
     )
     times = [time for time in (listed_at, ended_at, sold_at) if time]
+    if sold:
+        status = "sold"
+    elif ended_at:
+        status = "ended"
+    else:
+        status = "active"
     return ListingRow(
         external_id=required_text(pick(data, *ID_COLUMNS), "item number", 255),
         title=required_text(pick(data, *TITLE_COLUMNS), "title", 1000),
         url=text(pick(data, "View item URL", "Item URL", "URL"))[:1000],
         listing_kind=text(pick(data, "Format", "Listing type"))[:16],
-        status="sold" if sold else ("ended" if ended_at else "active"),
+        status=status,
         brand_raw=text(pick(data, "Brand", "C:Brand"))[:255],
         size_raw=text(pick(data, "Waist Size", "C:Waist Size", "Size", "C:Size"))[:64],
         condition_raw=text(pick(data, "Condition", "Item condition"))[:64],

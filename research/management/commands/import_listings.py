@@ -190,15 +190,13 @@ class Command(BaseCommand):
             )
         if not report.rejected or verbosity < 1:
             return
-        shown = (
-            report.rejected_lines
-            if verbosity >= 2
-            else report.rejected_lines[:REJECTED_LINES_SHOWN]
-        )
+        listed = report.rejected_lines
+        if verbosity < 2:
+            listed = listed[:REJECTED_LINES_SHOWN]
         self.stdout.write("Rejected lines:")
-        for rejected in shown:
+        for rejected in listed:
             self.stdout.write(f"  line {rejected['line']}: {rejected['reason']}")
-        hidden = report.rejected - len(shown)
+        hidden = report.rejected - len(listed)
         if hidden:
             self.stdout.write(
                 f"  ... and {hidden} more (use -v 2 to list the ones kept)"
