@@ -30,7 +30,7 @@ def run_import(*args, **options) -> str:
     return out.getvalue()
 
 
-def test_import_prints_counts_and_rejected_lines(tmp_path):
+def test_import_prints_counts_and_rejects(tmp_path):
     rows = [poshmark_row(number) for number in range(1, 4)]
     rows[2][7] = "free"
     path = write_csv(tmp_path / "posh.csv", POSHMARK_HEADER, rows)

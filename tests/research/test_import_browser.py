@@ -13,7 +13,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_upload_shows_counts_when_worker_finishes(
+def test_upload_shows_worker_counts(
     page, live_server, analyst, celery_worker_process, tmp_path
 ):
     rows = [poshmark_row(number) for number in range(1, 8)]

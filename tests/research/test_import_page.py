@@ -191,7 +191,7 @@ def test_upload_queues_run_on_commit(
         ),
     ],
 )
-def test_upload_rejected_with_form_error(
+def test_upload_rejected_form_error(
     client, analyst, content, name, fields, field, message
 ):
     client.force_login(analyst)
@@ -252,7 +252,7 @@ def test_export_csv_has_schema_header(client, analyst, tmp_path):
     )
 
 
-def test_export_jsonl_money_exact_and_no_seller(client, analyst):
+def test_export_jsonl_exact_anonymous(client, analyst):
     listing = WhatnotListingFactory(price=Decimal("19.99"))
     from research.mirror import mirror_whatnot_listings
 

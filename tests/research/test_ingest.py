@@ -123,7 +123,7 @@ def test_older_version_never_wins(tmp_path):
     assert listing.source_updated_at == datetime(2026, 2, 1, tzinfo=UTC)
 
 
-def test_same_time_different_content_keeps_stored(tmp_path):
+def test_same_time_keeps_stored_row(tmp_path):
     ingest_lines(
         tmp_path, export_for(1, updated_at="2026-02-01T00:00:00Z", title="Levi's 505")
     )
@@ -173,7 +173,7 @@ def test_older_duplicate_in_one_file_loses(tmp_path):
     assert MarketListing.objects.get().title == "Levi's 550 newer"
 
 
-def test_sale_facts_survive_newer_listing_version(tmp_path):
+def test_sale_facts_survive_newer_version(tmp_path):
     ingest_lines(
         tmp_path, export_for(1, updated_at="2026-01-01T00:00:00Z", title="Levi's 501")
     )
@@ -257,7 +257,7 @@ def test_missing_parent_rejected_with_line(tmp_path):
     ]
 
 
-def test_bad_jsonl_lines_counted_with_line_numbers(tmp_path):
+def test_bad_jsonl_lines_counted(tmp_path):
     good = export_lines(2)
     no_id = listing_line(3, 1)
     del no_id["id"]
@@ -291,7 +291,7 @@ def test_bad_jsonl_lines_counted_with_line_numbers(tmp_path):
     assert MarketListing.objects.count() == 2
 
 
-def test_bad_csv_lines_counted_with_line_numbers(tmp_path):
+def test_bad_csv_lines_counted(tmp_path):
     rows = [poshmark_row(number) for number in range(1, 5)]
     rows[1][7] = "$12.345"
     rows[2][5] = "http://www.poshmark.com/listing/no-id-here"
@@ -313,7 +313,7 @@ def test_bad_csv_lines_counted_with_line_numbers(tmp_path):
     ]
 
 
-def test_multiline_csv_record_keeps_its_first_line_number(tmp_path):
+def test_multiline_csv_record_first_line(tmp_path):
     rows = [poshmark_row(1, title="Levi's\n501"), poshmark_row(2, price="abc")]
     path = write_csv(tmp_path / "poshmark.csv", POSHMARK_HEADER, rows)
 

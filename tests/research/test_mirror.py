@@ -16,7 +16,7 @@ from tests.research.factories import SaleFactory, WhatnotListingFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_listing_mirrored_with_seller_and_attributes():
+def test_listing_mirrored_with_attributes():
     listing = WhatnotListingFactory()
 
     report = mirror_whatnot_listings([listing.pk])
