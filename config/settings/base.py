@@ -151,6 +151,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest listings file the import page accepts, in bytes.
+RESEARCH_IMPORT_MAX_UPLOAD_BYTES = env.int(
+    "RESEARCH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "account_login"
@@ -308,6 +312,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research.tasks.insights.summarize_tracked_cohorts_task",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
         "options": {"expires": 6 * 60 * 60},
+    },
+    "reextract-outdated-attributes": {
+        "task": "research.tasks.imports.reextract_outdated_attributes_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 
