@@ -151,6 +151,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest listings file the import page accepts, in bytes.
+RESEARCH_IMPORT_MAX_UPLOAD_BYTES = env.int(
+    "RESEARCH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "account_login"
@@ -241,6 +245,11 @@ OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-5")
 OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=60.0)
+# Upper bound on the estimated prompt size; the stats bundle is trimmed to fit.
+OPENAI_PROMPT_TOKEN_LIMIT = env.int("OPENAI_PROMPT_TOKEN_LIMIT", default=8000)
+OPENAI_RATE_LIMIT_RETRIES = env.int("OPENAI_RATE_LIMIT_RETRIES", default=5)
+OPENAI_TIMEOUT_RETRIES = env.int("OPENAI_TIMEOUT_RETRIES", default=2)
+OPENAI_RETRY_BACKOFF = env.float("OPENAI_RETRY_BACKOFF", default=10.0)
 
 # Celery. CELERY_BROKER_URL selects Redis (or another kombu transport); without it,
 # kombu's SQLAlchemy transport keeps the queue in a SQLite file, so a real worker
@@ -298,6 +307,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.refresh_expiring_tokens_task",
         "schedule": 600.0,
         "options": {"expires": 540},
+    },
+    "summarize-tracked-cohorts": {
+        "task": "research.tasks.insights.summarize_tracked_cohorts_task",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "reextract-outdated-attributes": {
+        "task": "research.tasks.imports.reextract_outdated_attributes_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 
