@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from config.celery import app as celery_app
+from research.models import MarketListing
 from tests.fixtures.sandbox import running_sandbox
 from whatnot.client import WhatnotClient
 from whatnot.models import Listing, Order, SyncRun
@@ -144,3 +146,23 @@ def test_sync_keeps_unpushed_edit_and_marks_conflict(shared_sandbox, connect_sel
     assert listing.sync_state == Listing.SyncState.CONFLICT
     assert listing.price == Decimal("42.00")
     assert listing.remote_snapshot["price"] == "77.00"
+
+
+def test_sync_mirrors_listings_into_research(
+    shared_sandbox, connect_seller, django_capture_on_commit_callbacks
+):
+    connection = connect_seller(shared_sandbox)
+    store = shared_sandbox.store(connection.whatnot_username)
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            sync(connection)
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    mirrored = set(
+        MarketListing.objects.filter(platform="whatnot").values_list(
+            "external_id", flat=True
+        )
+    )
+    assert mirrored == {listing["id"] for listing in store["listings"]}

@@ -19,7 +19,6 @@ claim the run, and it resumes from its cursor.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -372,19 +371,14 @@ def _choose_since(run: SyncRun) -> None:
 def queue_research_mirror(task_name: str, ids: list[int]) -> None:
     """Ask research to mirror changed listings or sales once the page commits.
 
-    Bulk writes send no post_save signals, so research learns of synced rows
-    only through these tasks.
+    ``task_name`` is ``mirror_whatnot_listings_task`` or
+    ``mirror_whatnot_sales_task`` of research.tasks.imports. Bulk writes send
+    no post_save signal, so research learns of synced rows only this way.
     """
     if not ids:
         return
-    try:
-        tasks = importlib.import_module("research.tasks.imports")
-    except ImportError:
-        return
-    task = getattr(tasks, task_name, None)
-    if task is None:
-        # NOTE: research.tasks.imports has no such task in this tree;
-        # market research skips synced rows until it does.
-        return
+    from research.tasks import imports
+
+    task = getattr(imports, task_name)
     ids = list(ids)
     transaction.on_commit(lambda: task.delay(ids))
