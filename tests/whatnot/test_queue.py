@@ -17,9 +17,7 @@ from .nodes import remote_listing
 pytestmark = pytest.mark.django_db
 
 
-def test_queue_sync_enqueues_on_commit(
-    seller, django_capture_on_commit_callbacks
-):
+def test_queue_sync_enqueues_on_commit(seller, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         run = queue_sync(seller, kind="incremental")
 
@@ -39,9 +37,7 @@ def test_queue_sync_returns_the_active_run(seller, django_capture_on_commit_call
     assert len(callbacks) == 1
 
 
-def test_queue_sync_requeues_abandoned_run(
-    seller, django_capture_on_commit_callbacks
-):
+def test_queue_sync_requeues_abandoned_run(seller, django_capture_on_commit_callbacks):
     run = SyncRun.objects.create(
         seller=seller,
         kind="full",
@@ -178,9 +174,7 @@ def test_keep_remote_takes_whatnots_values(seller, django_capture_on_commit_call
     assert callbacks == []
 
 
-def test_keep_local_queues_push(
-    seller, django_capture_on_commit_callbacks
-):
+def test_keep_local_queues_push(seller, django_capture_on_commit_callbacks):
     listing = conflicted_listing(seller)
 
     with django_capture_on_commit_callbacks() as callbacks:

@@ -38,9 +38,7 @@ def remote_listing_ids(server, username: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_full_sync_survives_faults(
-    connect_seller, tmp_path, settings
-):
+def test_full_sync_survives_faults(connect_seller, tmp_path, settings):
     with running_sandbox(
         sellers=1, listings_per_seller=2000, data_dir=tmp_path
     ) as server:
