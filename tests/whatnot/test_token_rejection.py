@@ -1,8 +1,8 @@
 """A Seller API that rejects even a freshly refreshed token.
 
 The sandbox accepts the tokens it issues, so a small HTTP server on loopback
-plays a Whatnot whose token endpoint works but whose GraphQL endpoint answers
-401 to every token.
+plays a Whatnot whose token endpoint works but whose GraphQL endpoint returns
+401 for every token.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def queue_sync(user, kind: str = SyncRun.Kind.FULL) -> SyncRun:
     """Create a queued sync run for ``user`` and enqueue it once the
     transaction commits.
 
-    A seller has at most one queued or running run: when one exists it is
+    A seller has at most one queued or running run. When one exists, it is
     returned instead, and enqueued again if its worker seems gone.
     """
     if kind not in SyncRun.Kind.values:
@@ -65,7 +65,7 @@ def queue_sync(user, kind: str = SyncRun.Kind.FULL) -> SyncRun:
                     run = SyncRun.objects.create(seller=user, kind=kind)
             except IntegrityError:
                 # Another request created the seller's run between the two
-                # statements; the partial unique index keeps it the only one.
+                # statements, and the partial unique index rejected this one.
                 return active_run(user)
             transaction.on_commit(lambda: enqueue_run(run.pk))
             return run
@@ -103,8 +103,8 @@ def enqueue_run(run_id: int) -> None:
 
 
 def run_is_stale(run: SyncRun) -> bool:
-    """True when no worker holds the run: a lapsed lease, or a run queued
-    longer than a lease without being claimed."""
+    """Return True when no worker has the run claimed: its lease lapsed, or it
+    waited in the queue longer than a lease."""
     now = timezone.now()
     if run.lease_until is not None:
         return run.lease_until < now
@@ -220,7 +220,8 @@ def _sync_orders(run, client, deadline, on_page) -> bool:
                 first=settings.WHATNOT_PAGE_SIZE, after=cursor, created_since=run.since
             )
         except MissingScope as exc:
-            # Listings are in; a token without read:orders should not undo them.
+            # The listings are stored already, and a token without read:orders
+            # should not fail the run that stored them.
             run.error = f"Orders were not synced: {exc}"
             logger.warning("Sync run %s skipped orders: %s", run.pk, exc)
             run.phase = SyncRun.Phase.DONE
@@ -259,8 +260,8 @@ def _store_page(run, has_next_page, end_cursor, cursor, sent_before, client) -> 
     """Save the counters and the position after a page, and extend the lease.
 
     A page without a next page moves the run to its next phase. A page that
-    claims a next page without a new cursor keeps the old cursor; the caller
-    then fails the run.
+    claims a next page without a new cursor keeps the old cursor, and the
+    caller then fails the run.
     """
     run.pages += 1
     run.requests += client.request_count - sent_before
