@@ -4,7 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from research.api import CompsViewSet
+
 router = DefaultRouter()
+router.register("comps", CompsViewSet, basename="comps")
+
+# Each app registers its viewsets on the router in its api.routes module; they
+# are imported here, before router.urls is read below.
+import whatnot.api.routes  # noqa: E402, F401
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -1,5 +1,6 @@
 """whatnot's models, one module per concern; import them from here."""
 
+from .history import ListingEvent
 from .inventory import (
     PLATFORM_WHATNOT,
     Listing,
@@ -8,14 +9,17 @@ from .inventory import (
     ProductVariant,
     Sale,
 )
+from .ratelimit import RequestRateSlot
 from .sync import SyncRun
 
 __all__ = [
     "PLATFORM_WHATNOT",
     "Listing",
+    "ListingEvent",
     "Order",
     "Product",
     "ProductVariant",
+    "RequestRateSlot",
     "Sale",
     "SyncRun",
 ]

@@ -90,6 +90,9 @@ class Listing(models.Model):
     title = models.CharField(max_length=1000)
     description = models.TextField(blank=True)
     taxonomy_node_id = models.CharField(max_length=128, blank=True)
+    # Whatnot keeps the brand as a product attribute; it is copied here so the
+    # inventory list can filter on it with an index.
+    brand = models.CharField(max_length=64, blank=True)
     price = models.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -117,7 +120,16 @@ class Listing(models.Model):
     # Whatnot's version of the listing when a push found it changed remotely; the
     # seller picks between it and the local fields.
     remote_snapshot = models.JSONField(null=True, blank=True)
+    # When a sync run last saw the listing on Whatnot.
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Set when a full sweep no longer finds the listing on Whatnot.
+    remote_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every queued push; a push marks the listing synced only if no
+    # edit arrived while it ran.
+    local_revision = models.PositiveIntegerField(default=0)
+    # A running push holds the listing until then, so two pushes never
+    # interleave.
+    push_lease_until = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -127,6 +139,19 @@ class Listing(models.Model):
             models.Index(fields=["seller", "status"]),
             models.Index(fields=["seller", "sync_state"]),
             models.Index(fields=["seller", "-remote_updated_at"]),
+            # The inventory list filters by seller, then sorts or filters on one
+            # of these columns.
+            models.Index(
+                fields=["seller", "-updated_at", "-id"], name="listing_seller_updated"
+            ),
+            models.Index(fields=["seller", "price", "id"], name="listing_seller_price"),
+            models.Index(
+                fields=["seller", "quantity", "id"], name="listing_seller_quantity"
+            ),
+            models.Index(fields=["seller", "brand"], name="listing_seller_brand"),
+            models.Index(
+                fields=["seller", "published"], name="listing_seller_published"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +211,7 @@ class Sale(models.Model):
                 name="sale_unique_order_product",
             )
         ]
+        indexes = [models.Index(fields=["seller", "-sold_at"], name="sale_seller_sold")]
 
     def __str__(self) -> str:
         return f"{self.order_whatnot_id} x{self.quantity}"

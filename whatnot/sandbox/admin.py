@@ -430,7 +430,7 @@ HANDLERS = {
 
 
 def listing_page(sandbox, listing_id: str) -> Response:
-    """The public page a listing's url points to."""
+    """Render the public page that a listing's url points to."""
     try:
         pk = parse_global_id(listing_id, "Listing")[1]
     except InvalidGlobalId:

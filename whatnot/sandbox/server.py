@@ -218,7 +218,7 @@ def serve(sandbox) -> None:
     signal.signal(signal.SIGINT, stop)
     logger.info("Whatnot sandbox listening on %s", config.public_url)
     try:
-        server.serve_forever()
+        server.serve_forever(poll_interval=0.1)
     finally:
         if sandbox.simulator is not None:
             sandbox.simulator.stop()

@@ -87,7 +87,7 @@ def edit_random_listing(sandbox, seller_id: int | None = None) -> int | None:
 
 
 def tick(sandbox, *, seller_id: int | None = None) -> dict:
-    """One step of the market: a few sales and a few seller edits."""
+    """Run one market step: a few sales and a few seller edits."""
     rng = sandbox.market_random
     with sandbox.market_lock:
         sale_count = rng.randint(1, 3)

@@ -12,7 +12,7 @@ from .validation import MAX_QUANTITY, UserErrors, check_listing, decode_id
 
 
 def find_listing(db, context, errors: UserErrors, value) -> object | None:
-    """The caller's listing for an id, or None with a userError on ["input", "id"]."""
+    """Return the caller's listing, or None after a userError on ["input", "id"]."""
     if value is None:
         errors.add(["input", "id"], "Give the id of the listing.")
         return None

@@ -249,7 +249,7 @@ def product_update(_root, info, input, media=None):
 
 
 def bump_product_listings(db, context, events, product_id: int, skip: set) -> None:
-    """A listing shows its product's title, so a product change changes it too."""
+    """Bump the product's listings, because each shows its product's title."""
     rows = db.execute(
         inventory.live_listings("v.product_id = ?"),
         (product_id,),

@@ -69,10 +69,12 @@ def mutation_resolvers() -> dict:
 
 
 def bind(schema: GraphQLSchema) -> GraphQLSchema:
+    # graphql-core 3.3 reads coerce_*; the older names are set for 3.2.
     scalar = schema.type_map["DateTime"]
-    scalar.serialize = serialize_datetime
-    scalar.parse_value = parse_datetime
+    scalar.serialize = scalar.coerce_output_value = serialize_datetime
+    scalar.parse_value = scalar.coerce_input_value = parse_datetime
     scalar.parse_literal = parse_datetime_literal
+    scalar.coerce_input_literal = parse_datetime_literal
     roots = {"Query": QUERY_RESOLVERS, "Mutation": mutation_resolvers()}
     for root_name, resolvers in roots.items():
         for name, field in schema.type_map[root_name].fields.items():

@@ -1,8 +1,9 @@
 """The OAuth scope each root field needs.
 
-Fields missing here need no scope beyond a valid token. Where Whatnot's pages
-print no scope for a mutation that changes inventory (productCreate, the
-livestream and bulk mutation fields), the sandbox asks for write:inventory.
+Fields missing here need no scope beyond a valid token. Whatnot's pages print
+no scope for some mutations that change inventory (productCreate, the
+livestream and bulk mutation fields), and the sandbox requires write:inventory
+for them.
 """
 
 from __future__ import annotations

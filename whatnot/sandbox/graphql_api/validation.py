@@ -17,8 +17,10 @@ class UserErrors:
     def __init__(self) -> None:
         self.items: list[dict] = []
 
-    def add(self, path: list, message: str) -> None:
-        self.items.append({"field": [str(part) for part in path], "message": message})
+    def add(self, path: list | None, message: str) -> None:
+        """Record a problem; path None means no single field is at fault."""
+        field = None if path is None else [str(part) for part in path]
+        self.items.append({"field": field, "message": message})
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -1,0 +1,99 @@
+"""Inventory filters shared by the seller pages and the REST API.
+
+Every filter narrows a queryset that is already limited to one seller. The
+default sort, price and quantity have (seller, column, id) indexes, so a page
+of 50 rows reads an index range instead of sorting the whole inventory. Title
+sorts and title searches scan the seller's rows; docs/benchmarks.md has their
+cost at 50,000 listings.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import connection
+from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
+
+from .models import Listing
+
+SEARCH_MAX_LENGTH = 200
+BRAND_OPTIONS_LIMIT = 200
+DEFAULT_ORDERING = "-updated_at"
+
+
+class ListingOrderingFilter(django_filters.OrderingFilter):
+    """Sort by whitelisted columns, then by primary key, so that pagination
+    never repeats or skips a row."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            ordering = [DEFAULT_ORDERING]
+        else:
+            ordering = [self.get_ordering_value(param) for param in value]
+        tie_breaker = "-id" if ordering[-1].startswith("-") else "id"
+        return qs.order_by(*ordering, tie_breaker)
+
+
+class ListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in the title, or a Whatnot listing id.",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Listing.Status.choices, empty_label="Any status"
+    )
+    brand = django_filters.CharFilter(field_name="brand", max_length=64)
+    published = django_filters.BooleanFilter()
+    sync_state = django_filters.ChoiceFilter(
+        choices=Listing.SyncState.choices,
+        empty_label="Any sync state",
+        label="Sync state",
+    )
+    sort = ListingOrderingFilter(
+        fields=(
+            ("updated_at", "updated"),
+            ("title", "title"),
+            ("price", "price"),
+            ("quantity", "quantity"),
+            ("status", "status"),
+        ),
+        field_labels={"updated_at": "Last changed"},
+        label="Sort",
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["q", "status", "brand", "published", "sync_state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(whatnot_id=value))
+
+
+def seller_brands(seller_id: int, limit: int = BRAND_OPTIONS_LIMIT) -> list[str]:
+    """Return the seller's distinct non-empty brands in order, at most limit.
+
+    A plain DISTINCT reads every one of the seller's rows. This walks the
+    (seller, brand) index instead, one probe per brand, the "loose index scan"
+    that neither SQLite nor PostgreSQL does on its own.
+    """
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    query = f"""
+        WITH RECURSIVE brands(brand) AS (
+            SELECT MIN(brand) FROM {table} WHERE seller_id = %s AND brand > ''
+            UNION ALL
+            SELECT (
+                SELECT MIN(brand) FROM {table}
+                WHERE seller_id = %s AND brand > brands.brand
+            )
+            FROM brands WHERE brands.brand IS NOT NULL
+        )
+        SELECT brand FROM brands WHERE brand IS NOT NULL LIMIT %s
+    """  # noqa: S608 (the table name is the model's, quoted; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(query, [seller_id, seller_id, limit])
+        return [row[0] for row in cursor.fetchall()]
