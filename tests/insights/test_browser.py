@@ -89,10 +89,13 @@ def test_invalid_filter_shows_its_error_in_place(page, live_server, analyst, set
     settings.OPENAI_API_KEY = "sk-test-key-0123456789"
     log_in(page, live_server.url, analyst.username, PASSWORD)
 
-    page.goto(f"{live_server.url}/research/summaries/?brand=levis&decade=nineties")
+    page.goto(f"{live_server.url}/research/summaries/?brand=levis&waist_min=abc")
     page.get_by_role("button", name="Summarize this view").click()
 
     error = page.locator(".summarize-result [role=alert]")
     error.wait_for()
-    assert error.inner_text() == "Invalid decade 'nineties': write it as 1990s or 90s."
+    assert error.inner_text() == (
+        "waist_min: Enter a whole number. Got 'abc'; expected a whole number of "
+        "inches from 20 to 60, e.g. 30."
+    )
     assert SummaryReport.objects.count() == 0
