@@ -274,3 +274,35 @@ def test_queued_report_page_polls_its_status(client, analyst, market_report):
     assert f'hx-get="{status_url}?on_report_page=1"' in page.content.decode()
     assert 'hx-trigger="every 2s"' in partial.content.decode()
     assert f'href="{market_report.get_absolute_url()}"' not in partial.content.decode()
+
+
+def test_cohort_dashboard_offers_summarize_with_its_filters(
+    client, analyst, market, settings
+):
+    from research.cohorts import rebuild_summaries
+
+    settings.OPENAI_API_KEY = "sk-test-key-0123456789"
+    rebuild_summaries()
+    client.force_login(analyst)
+
+    response = client.get(
+        reverse("research:cohort"), {"brand": "levis", "lot": "505", "bucket": "week"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{reverse("research:summarize")}"' in body
+    assert '<input type="hidden" name="brand" value="levis">' in body
+    assert '<input type="hidden" name="lot" value="505">' in body
+    assert '<input type="hidden" name="bucket"' not in body
+
+
+def test_sales_page_offers_a_summary_of_own_sales(client, seller, settings):
+    settings.OPENAI_API_KEY = "sk-test-key-0123456789"
+    client.force_login(seller)
+
+    response = client.get(reverse("whatnot:sale_list"))
+
+    body = response.content.decode()
+    assert f'action="{reverse("research:summarize_sales")}"' in body
+    assert "Summarize this view" in body
