@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -212,3 +214,34 @@ def test_quantity_above_database_range_is_rejected():
     assert errors == {
         "quantity": ["Quantity 2147483648 is too large: enter at most 2147483647."]
     }
+
+
+def test_edit_page_shows_price_range_of_comparable_sales(seller_client, seller):
+    from research.models import MarketListing
+
+    for number, price in enumerate(["100.00", "120.00", "140.00", "160.00", "180.00"]):
+        MarketListing.objects.create(
+            platform="poshmark",
+            external_id=f"comp-{number}",
+            title=f"Levi's 501 comp {number}",
+            brand="Levi's",
+            sold=True,
+            sold_price=Decimal(price),
+        )
+    listing = ListingFactory(seller=seller, brand="Levi's", title="Levi's 501")
+
+    page = seller_client.get(
+        reverse("whatnot:listing_update", args=[listing.pk])
+    ).content.decode()
+
+    assert 'data-comps="price_low">$120.00<' in page
+    assert 'data-comps="price_high">$160.00<' in page
+    assert "middle half of 5 sales" in page
+
+
+def test_comps_partial_without_brand_shows_hint(seller_client):
+    response = seller_client.get(
+        reverse("whatnot:listing_comps"), {"title": "plain jeans"}
+    )
+
+    assert "once market data for this brand exists" in response.content.decode()
