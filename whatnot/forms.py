@@ -61,6 +61,7 @@ class ListingForm(forms.ModelForm):
         error_messages=PRICE_ERROR_MESSAGES,
     )
     quantity = forms.IntegerField(
+        initial=1,
         validators=[validate_quantity],
         widget=forms.NumberInput(attrs={"min": "0", "step": "1"}),
         error_messages=QUANTITY_ERROR_MESSAGES,
