@@ -7,9 +7,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.pages.factories import ListingFactory
+from tests.pages.factories import (
+    ListingFactory,
+    ProductFactory,
+    ProductVariantFactory,
+)
 from whatnot.forms import ListingForm
 from whatnot.models import Listing, ListingEvent
+from whatnot.taxonomy import taxonomy_id
 
 VALID = {
     "title": "Levi's 501 Big E 1966 32x30",
@@ -245,3 +250,21 @@ def test_comps_partial_without_brand_shows_hint(seller_client):
     )
 
     assert "once market data for this brand exists" in response.content.decode()
+
+
+def test_category_number_is_stored_as_taxonomy_id():
+    form = ListingForm({**VALID, "taxonomy_node_id": "659"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["taxonomy_node_id"] == "UHJvZHVjdFRheG9ub215Tm9kZTo2NTk="
+
+
+def test_edit_form_takes_category_from_product(seller):
+    variant = ProductVariantFactory(
+        product=ProductFactory(seller=seller, taxonomy_node_id=taxonomy_id(146))
+    )
+    listing = ListingFactory(seller=seller, variant=variant, taxonomy_node_id="")
+
+    form = ListingForm(instance=listing)
+
+    assert form["taxonomy_node_id"].value() == taxonomy_id(146)

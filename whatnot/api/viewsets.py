@@ -51,7 +51,7 @@ class ListingViewSet(
     sync_state "pending" and queues a push to Whatnot; poll the listing until
     sync_state is "synced", "failed" or "conflict"."""
 
-    queryset = Listing.objects.all()
+    queryset = Listing.objects.select_related("variant__product")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
 
