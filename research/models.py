@@ -106,8 +106,17 @@ class MarketListing(models.Model):
         return f"{self.platform}:{self.external_id}"
 
 
-# Summary tables live in the cohorts package; importing them here registers them
-# with the research app.
+# Summary tables live in the cohorts package and the AI summary models in the
+# insights package; importing them here registers them with the research app.
 from .cohorts.models import CohortSummary, SummarizedListing  # noqa: E402
+from .insights.models import SummaryReport, TrackedCohort  # noqa: E402
 
-__all__ = ["CohortSummary", "Dataset", "MarketListing", "Platform", "SummarizedListing"]
+__all__ = [
+    "CohortSummary",
+    "Dataset",
+    "MarketListing",
+    "Platform",
+    "SummarizedListing",
+    "SummaryReport",
+    "TrackedCohort",
+]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("cohorts/", views.cohort, name="cohort"),
     path("listings/", views.listings, name="listings"),
     path("comps/partial/", views.comps_partial, name="comps_partial"),
+    path("summaries/", include("research.insights.urls")),
 ]

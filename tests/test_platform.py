@@ -16,8 +16,10 @@ from tests.fixtures.processes import ROOT, wait_until
 
 
 def test_check_deploy_is_clean_with_production_settings():
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this process, and
+    # check --deploy rightly warns about it; production never has it.
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-key-value-1234567890",
         "DJANGO_ALLOWED_HOSTS": "selvedge.example.com",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -205,6 +206,20 @@ WHATNOT_REQUESTS_PER_SECOND = env.int("WHATNOT_REQUESTS_PER_SECOND", default=10)
 WHATNOT_CONNECT_TIMEOUT = env.float("WHATNOT_CONNECT_TIMEOUT", default=5.0)
 WHATNOT_READ_TIMEOUT = env.float("WHATNOT_READ_TIMEOUT", default=30.0)
 WHATNOT_WEBHOOK_MAX_BYTES = env.int("WHATNOT_WEBHOOK_MAX_BYTES", default=256 * 1024)
+# Tries of one Seller API call after 429s, 5xx answers and timeouts.
+WHATNOT_RETRY_ATTEMPTS = env.int("WHATNOT_RETRY_ATTEMPTS", default=6)
+WHATNOT_PAGE_SIZE = env.int("WHATNOT_PAGE_SIZE", default=100)
+# A sync worker holds its run this long past its last stored page; a run whose
+# worker died is resumed by another once the lease lapses.
+WHATNOT_SYNC_LEASE_SECONDS = env.int("WHATNOT_SYNC_LEASE_SECONDS", default=300)
+# A sync task stops after this long and enqueues its continuation, well inside
+# the Celery time limits.
+WHATNOT_SYNC_TASK_BUDGET_SECONDS = env.int(
+    "WHATNOT_SYNC_TASK_BUDGET_SECONDS", default=300
+)
+# An incremental sync asks for changes since the previous run started, less
+# this margin for clock skew between selvedge and Whatnot.
+WHATNOT_SYNC_OVERLAP_SECONDS = env.int("WHATNOT_SYNC_OVERLAP_SECONDS", default=60)
 
 SOCIALACCOUNT_PROVIDERS = {
     "whatnot": {
@@ -226,6 +241,11 @@ OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-5")
 OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=60.0)
+# Upper bound on the estimated prompt size; the stats bundle is trimmed to fit.
+OPENAI_PROMPT_TOKEN_LIMIT = env.int("OPENAI_PROMPT_TOKEN_LIMIT", default=8000)
+OPENAI_RATE_LIMIT_RETRIES = env.int("OPENAI_RATE_LIMIT_RETRIES", default=5)
+OPENAI_TIMEOUT_RETRIES = env.int("OPENAI_TIMEOUT_RETRIES", default=2)
+OPENAI_RETRY_BACKOFF = env.float("OPENAI_RETRY_BACKOFF", default=10.0)
 
 # Celery. CELERY_BROKER_URL selects Redis (or another kombu transport); without it,
 # kombu's SQLAlchemy transport keeps the queue in a SQLite file, so a real worker
@@ -269,10 +289,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "sync-all-sellers": {
+        "task": "whatnot.tasks.sync.sync_all_sellers_task",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 10 * 60},
+    },
+    "reconcile-all-sellers": {
+        "task": "whatnot.tasks.sync.reconcile_all_sellers_task",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 2 * 60 * 60},
+    },
     "refresh-expiring-whatnot-tokens": {
         "task": "accounts.tasks.refresh_expiring_tokens_task",
         "schedule": 600.0,
         "options": {"expires": 540},
+    },
+    "summarize-tracked-cohorts": {
+        "task": "research.tasks.insights.summarize_tracked_cohorts_task",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 

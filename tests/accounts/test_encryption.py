@@ -3,6 +3,7 @@ a key, and rotate_token_keys moves every row to the newest key."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -63,12 +64,13 @@ def test_database_file_holds_no_token(settings):
         refresh_token=REFRESH_TOKEN,
     )
     path = Path(db_connection.settings_dict["NAME"])
+    files = [str(file) for file in (path, Path(f"{path}-wal")) if file.exists()]
 
-    contents = b"".join(
-        candidate.read_bytes()
-        for candidate in (path, Path(f"{path}-wal"))
-        if candidate.exists()
-    )
+    # Another process reads the files: closing a descriptor of the database
+    # file in this process would drop SQLite's POSIX locks on it.
+    contents = subprocess.run(
+        ["cat", *files], capture_output=True, check=True, timeout=60
+    ).stdout
 
     assert connection.pk
     assert b"plaintext_marker_username" in contents

@@ -9,6 +9,7 @@ from .inventory import (
     ProductVariant,
     Sale,
 )
+from .ratelimit import RequestRateSlot
 from .sync import SyncRun
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Order",
     "Product",
     "ProductVariant",
+    "RequestRateSlot",
     "Sale",
     "SyncRun",
 ]

@@ -120,7 +120,16 @@ class Listing(models.Model):
     # Whatnot's version of the listing when a push found it changed remotely; the
     # seller picks between it and the local fields.
     remote_snapshot = models.JSONField(null=True, blank=True)
+    # When a sync run last saw the listing on Whatnot.
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Set when a full sweep no longer finds the listing on Whatnot.
+    remote_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every queued push; a push marks the listing synced only if no
+    # edit arrived while it ran.
+    local_revision = models.PositiveIntegerField(default=0)
+    # A running push holds the listing until then, so two pushes never
+    # interleave.
+    push_lease_until = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,3 @@
+"""Admin registrations of the research app; each concern keeps its own module."""
+
+from .insights import admin as insights_admin  # noqa: F401
