@@ -13,7 +13,6 @@ product's productTaxonomyNode and expects in ProductCategoryInput.taxonomyId.
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,7 +42,10 @@ def category_number(value: str) -> int | None:
         return int(value)
     try:
         decoded = base64.b64decode(value, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:
+        # binascii.Error for bad base64, UnicodeDecodeError for bytes that are
+        # not UTF-8, and plain ValueError for non-ASCII input are all
+        # ValueErrors.
         return None
     type_name, _, number = decoded.partition(":")
     if type_name != NODE_TYPE or not number.isdigit():

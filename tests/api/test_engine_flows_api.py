@@ -10,13 +10,8 @@ import pytest
 
 from tests.pages.factories import ListingFactory, WhatnotConnectionFactory
 from whatnot.models import Listing, SyncRun
-
-push_tasks = pytest.importorskip(
-    "whatnot.tasks.push", reason="the push engine is not on this branch"
-)
-sync_tasks = pytest.importorskip(
-    "whatnot.tasks.sync", reason="the sync engine is not on this branch"
-)
+from whatnot.tasks import push as push_tasks
+from whatnot.tasks import sync as sync_tasks
 
 VALID = {
     "title": "Levi's 501 Big E 1966 32x30",

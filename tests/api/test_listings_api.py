@@ -239,6 +239,8 @@ def test_category_accepts_number_or_taxonomy_id(api_client, value):
     [
         pytest.param("UHJvZHVjdDoxNg==", id="other-node-type"),
         pytest.param("not base64!", id="garbage"),
+        pytest.param("ÿ16", id="non-ascii"),
+        pytest.param("/w==", id="base64-of-invalid-utf8"),
         pytest.param(["16"], id="list"),
         pytest.param(None, id="null"),
     ],

@@ -15,6 +15,7 @@ from accounts.models import WhatnotConnection
 
 from ..edits import ListingInConflict, save_listing_edit
 from ..models import Listing, Sale, SyncRun
+from ..services.sync import queue_sync
 from .filters import ListingFilter, SaleFilter, SyncRunFilter
 from .permissions import IsSeller
 from .serializers import (
@@ -129,8 +130,6 @@ class SyncRunViewSet(
                     ]
                 }
             )
-        from ..services.sync import queue_sync
-
         run = queue_sync(request.user, kind=start.validated_data["kind"])
         return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

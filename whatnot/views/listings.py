@@ -12,6 +12,7 @@ from ..edits import ListingInConflict, resolve_listing_conflict, save_listing_ed
 from ..filters import ListingFilter, seller_brands
 from ..forms import ListingForm
 from ..models import Listing
+from ..services.push import NotInConflict
 from ..taxonomy import category_path, listing_taxonomy_id
 from ..validation import TEXT_LENGTH_LIMIT
 from .access import get_own_listing, seller_required
@@ -169,9 +170,9 @@ def listing_conflict(request, pk: int):
         if keep in ("local", "remote"):
             try:
                 resolve_listing_conflict(listing, keep=keep)
-            except ValueError as exc:
-                # The push engine raises this when Whatnot's version was
-                # never recorded, so there is nothing to choose between.
+            except NotInConflict as exc:
+                # Whatnot's version was never recorded, so there is nothing to
+                # choose between.
                 messages.error(request, f"The conflict cannot be resolved: {exc}.")
                 return redirect("whatnot:listing_detail", pk=listing.pk)
             messages.success(
