@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.models import WhatnotConnection
 
 from ..models import SyncRun
+from ..services.sync import queue_sync
 from .access import get_own_sync_run, seller_required
 
 RUNS_ON_PAGE = 20
@@ -69,8 +70,6 @@ def sync_now(request):
             # the whole page so the message shows.
             return HttpResponseClientRedirect(reverse("whatnot:sync_status"))
         return redirect("whatnot:sync_status")
-    from ..services.sync import queue_sync
-
     kind = choose_sync_kind(request.user, request.POST.get("kind", ""))
     run = queue_sync(request.user, kind=kind)
     if request.htmx:
