@@ -204,6 +204,9 @@ WHATNOT_REQUESTS_PER_SECOND = env.int("WHATNOT_REQUESTS_PER_SECOND", default=10)
 WHATNOT_CONNECT_TIMEOUT = env.float("WHATNOT_CONNECT_TIMEOUT", default=5.0)
 WHATNOT_READ_TIMEOUT = env.float("WHATNOT_READ_TIMEOUT", default=30.0)
 WHATNOT_WEBHOOK_MAX_BYTES = env.int("WHATNOT_WEBHOOK_MAX_BYTES", default=256 * 1024)
+# Seconds a received webhook event may wait for a worker before the requeue
+# sweep queues it again.
+WHATNOT_WEBHOOK_REQUEUE_AFTER = env.int("WHATNOT_WEBHOOK_REQUEUE_AFTER", default=120)
 
 SOCIALACCOUNT_PROVIDERS = {
     "whatnot": {
@@ -267,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.tasks.record_worker_heartbeat_task",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    "requeue-overdue-webhook-events": {
+        "task": "whatnot.tasks.webhooks.requeue_overdue_webhook_events_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

@@ -9,6 +9,7 @@ from .inventory import (
     Sale,
 )
 from .sync import SyncRun
+from .webhooks import WebhookDeliveryCounter, WebhookEvent
 
 __all__ = [
     "PLATFORM_WHATNOT",
@@ -18,4 +19,6 @@ __all__ = [
     "ProductVariant",
     "Sale",
     "SyncRun",
+    "WebhookDeliveryCounter",
+    "WebhookEvent",
 ]

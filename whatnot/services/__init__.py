@@ -1,0 +1,1 @@
+"""Domain services of the whatnot app, one module per concern."""
