@@ -191,11 +191,12 @@ def record_failed_attempt(event_pk: int, error: BaseException, retry_within: flo
 
 
 def mark_event_failed(event_pk: int, error: BaseException) -> None:
-    """Mark a received event failed after its last retry."""
+    """Mark a received event failed after its last attempt, counting it."""
     updated = WebhookEvent.objects.filter(
         pk=event_pk, status=WebhookEvent.Status.RECEIVED
     ).update(
         status=WebhookEvent.Status.FAILED,
+        attempts=F("attempts") + 1,
         last_error=_describe(error),
         next_attempt_at=None,
     )
