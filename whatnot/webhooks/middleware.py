@@ -1,0 +1,36 @@
+"""Route webhook deliveries past the rest of the middleware stack."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .views import receive_whatnot_webhook
+
+WEBHOOK_URL_NAMES = ("whatnot:webhook", "whatnot:webhook-no-slash")
+
+
+class WebhookFastPathMiddleware:
+    """Hand requests for the webhook URLs straight to the webhook view.
+
+    Listed first in MIDDLEWARE. None of the later middleware has work to do on
+    a server-to-server POST that carries no cookies and renders no page:
+    sessions, authentication, messages, CSRF (the view is exempt),
+    clickjacking headers, htmx and allauth all stay idle. Skipping them and
+    the URL resolver roughly halves the cost of a delivery (see
+    docs/benchmarks.md). The paths come from whatnot.urls, so the URLconf
+    stays the one place that names them. Skipped on this path as well:
+    SecurityMiddleware's HTTPS redirect (a redirected POST would be a failed
+    delivery anyway) and the ALLOWED_HOSTS check, which guards URLs built
+    from the Host header; the webhook view builds none.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.paths: frozenset[str] | None = None
+
+    def __call__(self, request):
+        if self.paths is None:
+            self.paths = frozenset(reverse(name) for name in WEBHOOK_URL_NAMES)
+        if request.path in self.paths:
+            return receive_whatnot_webhook(request)
+        return self.get_response(request)
