@@ -143,7 +143,7 @@ class WebhookDeliveryCounterAdmin(admin.ModelAdmin):
         "last_duplicate_at",
     ]
     search_fields = ["=seller_whatnot_id"]
-    readonly_fields = list_display[1:] + ["seller_whatnot_id"]
+    readonly_fields = [*list_display[1:], "seller_whatnot_id"]
 
     def has_add_permission(self, request) -> bool:
         return False
