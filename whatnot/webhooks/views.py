@@ -73,7 +73,8 @@ def error_response(status: int, message: str) -> JsonResponse:
 
 
 def read_body(request: HttpRequest, max_bytes: int) -> bytes:
-    """Read the body, or raise BodyError with 413 past ``max_bytes``.
+    """Read the body, or raise BodyError: 413 past ``max_bytes``, 400 when it
+    is cut short or cannot be read.
 
     A declared Content-Length over the limit is rejected before anything is
     read. A chunked body has no Content-Length, so its size is checked on the
@@ -93,18 +94,29 @@ def read_body(request: HttpRequest, max_bytes: int) -> bytes:
             raise BodyError(
                 413, f"the body is {length} bytes; the limit is {max_bytes} bytes"
             )
-        body = request.read(length)
+        body = _read(request.read, length)
         if len(body) != length:
             raise BodyError(
                 400, f"the body ended after {len(body)} of {length} declared bytes"
             )
         return body
     if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-        body = request.environ["wsgi.input"].read(max_bytes + 1)
+        body = _read(request.environ["wsgi.input"].read, max_bytes + 1)
         if len(body) > max_bytes:
             raise BodyError(413, f"the body is over the limit of {max_bytes} bytes")
         return body
     return b""
+
+
+def _read(read, size: int) -> bytes:
+    try:
+        return read(size)
+    except Exception as exc:
+        # WSGI servers raise their own types for a truncated or malformed body
+        # (gunicorn: NoMoreData, InvalidChunkSize, ...), besides OSError.
+        raise BodyError(
+            400, f"the body could not be read: {exc.__class__.__name__}"
+        ) from exc
 
 
 @csrf_exempt
