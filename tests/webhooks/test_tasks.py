@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from tests.fixtures.processes import running_worker, wait_until
 from tests.webhooks.conftest import encode, example, post_webhook
 from tests.webhooks.factories import ListingFactory
 from whatnot.models import Sale, WebhookEvent
 from whatnot.services.webhooks import requeue_overdue_events
-from whatnot.tasks.webhooks import MAX_RETRIES, process_webhook_event_task
+from whatnot.tasks.webhooks import (
+    MAX_RETRIES,
+    process_webhook_event_task,
+    process_webhook_events_task,
+)
+from whatnot.webhooks.dispatch import BatchDispatcher
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +107,88 @@ def test_requeue_sweep_honours_its_batch_limit(client, connection):
     queued = requeue_overdue_events(overdue_after=timedelta(minutes=2), limit=2)
 
     assert queued == 2
+
+
+def test_batch_task_processes_each_event_and_hands_off_transient_ones(
+    client, connection
+):
+    created = deliver(client, example("listing_created"))
+    order = deliver(client, example("order_created"))
+    unknown_product = example("product_sold")
+    unknown_product["object"]["product_id"] = "UHJvZHVjdDpVTktOT1dO"
+    sold = deliver(client, unknown_product)
+
+    result = process_webhook_events_task.apply(args=[[created.pk, sold.pk, order.pk]])
+
+    assert result.successful()
+    statuses = dict(WebhookEvent.objects.values_list("pk", "status"))
+    assert statuses[created.pk] == WebhookEvent.Status.PROCESSED
+    assert statuses[order.pk] == WebhookEvent.Status.PROCESSED
+    sold.refresh_from_db()
+    assert sold.status == WebhookEvent.Status.RECEIVED
+    assert sold.attempts == 1
+    assert "no listing of product" in sold.last_error
+    assert sold.next_attempt_at > timezone.now()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_dispatcher_sends_ids_gathered_together_as_one_batch():
+    sent: list[list[int]] = []
+    done = threading.Event()
+
+    def publish(batch):
+        sent.append(batch)
+        done.set()
+
+    dispatcher = BatchDispatcher(publish, gather_seconds=0.2)
+
+    for event_pk in (11, 12, 13):
+        dispatcher.add(event_pk)
+
+    assert done.wait(5)
+    assert sent == [[11, 12, 13]]
+
+
+def test_dispatcher_splits_large_batches():
+    sent: list[list[int]] = []
+    dispatcher = BatchDispatcher(sent.append, gather_seconds=60, max_batch=2)
+    for event_pk in range(5):
+        dispatcher.add(event_pk)
+
+    dispatcher.flush()
+
+    assert sent == [[0, 1], [2, 3], [4]]
+
+
+def test_dispatcher_logs_failed_send_and_carries_on(caplog):
+    sent: list[list[int]] = []
+
+    def publish(batch):
+        if batch == [1]:
+            raise ConnectionError("broker down")
+        sent.append(batch)
+
+    dispatcher = BatchDispatcher(publish, gather_seconds=60)
+    dispatcher.add(1)
+    dispatcher.flush()
+    dispatcher.add(2)
+    dispatcher.flush()
+
+    assert sent == [[2]]
+    assert "Queueing 1 webhook events failed" in caplog.text
+
+
+@pytest.mark.slow
+def test_dispatcher_batches_reach_a_real_worker(client, connection, transactional_db):
+    with running_worker(queues="webhooks"):
+        for number in range(20):
+            envelope = example("listing_created")
+            envelope["id"] = f"evt_dispatch_{number}"
+            envelope["object"]["id"] = f"TGlzdGluZzpkaXNwYXRjaA{number}"
+            assert post_webhook(client, encode(envelope)).status_code == 200
+
+        wait_until(
+            lambda: WebhookEvent.objects.filter(status="processed").count() == 20,
+            timeout=90,
+            message="the worker did not process all 20 dispatched events",
+        )

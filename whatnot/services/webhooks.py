@@ -48,15 +48,19 @@ HANDLED_TOPICS = frozenset(HANDLERS)
 TRANSIENT_ERRORS = (TransientWebhookError, OperationalError, InterfaceError)
 
 MAX_ERROR_LENGTH = 2000
-DEFAULT_REQUEUE_BATCH = 500
+DEFAULT_REQUEUE_LIMIT = 500
+# Events per process_webhook_events_task message sent by the sweep.
+REQUEUE_BATCH = 100
 
 __all__ = [
     "HANDLED_TOPICS",
     "TRANSIENT_ERRORS",
     "TransientWebhookError",
     "WebhookProcessingError",
+    "describe_error",
     "mark_event_failed",
     "process_webhook_event",
+    "queue_event_batches",
     "queue_event_processing",
     "record_failed_attempt",
     "replay_webhook_event",
@@ -80,6 +84,26 @@ def queue_event_processing(event_pk: int) -> None:
             event_pk,
             exc_info=True,
         )
+
+
+def queue_event_batches(event_pks: list[int]) -> None:
+    """Send events to the broker in batches of REQUEUE_BATCH ids per task.
+
+    Failures are logged and swallowed, as in queue_event_processing.
+    """
+    from whatnot.tasks.webhooks import process_webhook_events_task
+
+    for start in range(0, len(event_pks), REQUEUE_BATCH):
+        batch = event_pks[start : start + REQUEUE_BATCH]
+        try:
+            process_webhook_events_task.delay(batch)
+        except Exception:
+            logger.warning(
+                "Queueing %s webhook events failed; the requeue sweep will "
+                "queue them again",
+                len(batch),
+                exc_info=True,
+            )
 
 
 def process_webhook_event(event_pk: int) -> str | None:
@@ -185,7 +209,7 @@ def record_failed_attempt(event_pk: int, error: BaseException, retry_within: flo
     )
     received.update(
         attempts=F("attempts") + 1,
-        last_error=_describe(error),
+        last_error=describe_error(error),
         next_attempt_at=now + timedelta(seconds=retry_within),
     )
 
@@ -197,14 +221,14 @@ def mark_event_failed(event_pk: int, error: BaseException) -> None:
     ).update(
         status=WebhookEvent.Status.FAILED,
         attempts=F("attempts") + 1,
-        last_error=_describe(error),
+        last_error=describe_error(error),
         next_attempt_at=None,
     )
     if updated:
         logger.warning("Webhook event %s failed after retries: %s", event_pk, error)
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
     if isinstance(error, TransientWebhookError | WebhookProcessingError):
         return str(error)[:MAX_ERROR_LENGTH]
     return f"{error.__class__.__name__}: {error}"[:MAX_ERROR_LENGTH]
@@ -232,7 +256,7 @@ def replay_webhook_event(event_pk: int) -> bool:
 
 
 def requeue_overdue_events(
-    overdue_after: timedelta | None = None, limit: int = DEFAULT_REQUEUE_BATCH
+    overdue_after: timedelta | None = None, limit: int = DEFAULT_REQUEUE_LIMIT
 ) -> int:
     """Queue received events whose processing is overdue and return how many.
 
@@ -257,7 +281,6 @@ def requeue_overdue_events(
         if not event_pks:
             return 0
         WebhookEvent.objects.filter(pk__in=event_pks).update(next_attempt_at=now)
-        for event_pk in event_pks:
-            transaction.on_commit(partial(queue_event_processing, event_pk))
+        transaction.on_commit(partial(queue_event_batches, event_pks))
     logger.info("Queued %s overdue webhook events again", len(event_pks))
     return len(event_pks)

@@ -7,6 +7,7 @@ from celery.utils.log import get_task_logger
 
 from whatnot.services.webhooks import (
     TRANSIENT_ERRORS,
+    describe_error,
     mark_event_failed,
     process_webhook_event,
     record_failed_attempt,
@@ -63,6 +64,39 @@ def process_webhook_event_task(self, event_id: int) -> str | None:
             longest_delay = min(RETRY_BACKOFF * 2**retries, RETRY_BACKOFF_MAX)
             record_failed_attempt(event_id, exc, retry_within=longest_delay + 1)
         raise
+
+
+@shared_task(ignore_result=True)
+def process_webhook_events_task(event_ids: list[int]) -> None:
+    """Process a batch of WebhookEvents, given by primary key, one by one.
+
+    Each event commits on its own. An event that hits a transient error is
+    handed to process_webhook_event_task, which retries it with backoff, so
+    one slow event does not hold up or repeat the rest of the batch.
+    """
+    for event_id in event_ids:
+        try:
+            process_webhook_event(event_id)
+        except TRANSIENT_ERRORS as exc:
+            _retry_alone(event_id, exc)
+
+
+def _retry_alone(event_id: int, error: BaseException) -> None:
+    logger.warning(
+        "Webhook event %s failed in a batch, retrying on its own: %s",
+        event_id,
+        describe_error(error),
+    )
+    try:
+        record_failed_attempt(event_id, error, retry_within=RETRY_BACKOFF + 1)
+        process_webhook_event_task.apply_async((event_id,), countdown=RETRY_BACKOFF)
+    except Exception:
+        logger.warning(
+            "Queueing a retry of webhook event %s failed; the requeue sweep "
+            "will queue it again",
+            event_id,
+            exc_info=True,
+        )
 
 
 @shared_task(ignore_result=True)

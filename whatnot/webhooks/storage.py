@@ -1,8 +1,8 @@
 """Writes made while receiving a webhook: the event row and the counters.
 
-The hot path is store_event: one INSERT in one transaction, with processing
-queued on commit. Everything else runs only for duplicates, rejected
-signatures and invalid bodies.
+The hot path is store_event: one INSERT in one transaction, with the event
+handed to the batch dispatcher on commit. Everything else runs only for
+duplicates, rejected signatures and invalid bodies.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from whatnot.models import WebhookDeliveryCounter, WebhookEvent
-from whatnot.services.webhooks import HANDLED_TOPICS, queue_event_processing
+from whatnot.services.webhooks import HANDLED_TOPICS
 
+from .dispatch import dispatcher
 from .envelope import Envelope, InvalidEnvelope, invalid_event_id
 
 logger = logging.getLogger(__name__)
 
 
 def store_event(envelope: Envelope, body: bytes, redacted: bool) -> str | None:
-    """Insert the event and queue its processing after commit.
+    """Insert the event and, after commit, hand it to the batch dispatcher.
 
     Return the stored status, or None when an event with the same id exists
     already. The unique index on event_id makes that decision inside the
@@ -49,7 +50,7 @@ def store_event(envelope: Envelope, body: bytes, redacted: bool) -> str | None:
                 last_error="" if handled else "topic has no handler",
             )
             if handled:
-                transaction.on_commit(partial(queue_event_processing, event.pk))
+                transaction.on_commit(partial(dispatcher.add, event.pk))
     except IntegrityError:
         if not WebhookEvent.objects.filter(event_id=envelope.event_id).exists():
             raise
