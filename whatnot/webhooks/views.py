@@ -69,7 +69,12 @@ throttle = LogThrottle()
 
 
 def error_response(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+    response = JsonResponse({"error": message}, status=status)
+    # Django logs every 4xx response at WARNING. This view logs its rejections
+    # itself, throttled, so that a flood of forged deliveries cannot flood the
+    # log; the flag is the one Django sets to avoid logging a response twice.
+    response._has_been_logged = True
+    return response
 
 
 def read_body(request: HttpRequest, max_bytes: int) -> bytes:
