@@ -179,7 +179,7 @@ class SqliteDatabase:
         self.path = BENCH_DIR / "webhooks-bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self.url = f"sqlite:///{self.path}?conn_max_age=600"
+        self.url = f"sqlite:///{self.path}"
 
     def count_events(self, run: str) -> int:
         with sqlite3.connect(self.path) as connection:

@@ -19,6 +19,7 @@ from tests.webhooks.conftest import (
 )
 from whatnot.models import WebhookDeliveryCounter, WebhookEvent
 from whatnot.webhooks.signatures import sign
+from whatnot.webhooks.storage import insert_event
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +346,18 @@ def test_database_failure_answers_503_so_whatnot_retries(client, monkeypatch):
     response = post_webhook(client, BODY)
 
     assert response.status_code == 503
+
+
+def test_insert_event_fills_model_defaults_and_skips_known_ids():
+    first = insert_event({"event_id": "evt_direct", "topic": "listing/created"})
+    second = insert_event({"event_id": "evt_direct", "topic": "order/created"})
+
+    assert first is not None
+    assert second is None
+    event = WebhookEvent.objects.get(pk=first)
+    assert event.topic == "listing/created"
+    assert event.status == WebhookEvent.Status.RECEIVED
+    assert event.attempts == 0
+    assert event.duplicate_count == 0
+    assert event.body_redacted is False
+    assert event.received_at is not None
