@@ -38,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -53,6 +55,7 @@ SECRET = "bench-webhook-secret"
 SELLER = "VXNlcjpiZW5jaA=="
 # A valid Fernet key used only by the benchmark's throwaway databases.
 BENCH_FERNET_KEY = "YmVuY2gtb25seS1rZXktbm90LWZvci1yZWFsLXVzZSE="
+WARMUP_SECONDS = 3
 
 
 def free_port() -> int:
@@ -120,6 +123,23 @@ class Gunicorn:
         )
         wait_for_port(self.port, self.process)
 
+    def wait_until_serving(self, path: str, timeout: float = 120.0) -> None:
+        """Wait until every worker has booted: the port opens before the
+        workers finish importing Django."""
+        deadline = time.monotonic() + timeout
+        answered = 0
+        while answered < 30:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"gunicorn on {self.port} is not answering")
+            try:
+                with urllib.request.urlopen(self.url(path), timeout=5) as response:
+                    response.read()
+                answered += 1
+            except urllib.error.HTTPError:
+                answered += 1
+            except OSError:
+                time.sleep(0.2)
+
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
@@ -161,6 +181,12 @@ def run_wrk(url: str, script: str, args: argparse.Namespace, duration: float):
     result = json.loads(line.removeprefix("WRK_RESULT "))
     result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
     return result
+
+
+def measured(url: str, script: str, args: argparse.Namespace) -> dict:
+    """Run wrk once to warm up, then once to measure."""
+    run_wrk(url, script, args, WARMUP_SECONDS)
+    return run_wrk(url, script, args, args.duration)
 
 
 def migrate(environment: dict[str, str]) -> None:
@@ -241,22 +267,22 @@ def measure(database, args: argparse.Namespace) -> dict:
     results = {}
     hello = Gunicorn("bench.hello_wsgi:application", args.workers, environment)
     try:
-        results["hello"] = run_wrk(
-            hello.url("/"), done_only_script(), args, args.duration
-        )
+        hello.wait_until_serving("/")
+        results["hello"] = measured(hello.url("/"), done_only_script(), args)
     finally:
         hello.stop()
     server = Gunicorn("config.wsgi:application", args.workers, environment)
     try:
-        results["django-405"] = run_wrk(
-            server.url(WEBHOOK_PATH), done_only_script(), args, args.duration
+        server.wait_until_serving(WEBHOOK_PATH)
+        results["django-405"] = measured(
+            server.url(WEBHOOK_PATH), done_only_script(), args
         )
         warmup = uuid.uuid4().hex[:8]
         run_wrk(
             server.url(WEBHOOK_PATH),
             webhook_script(SECRET, SELLER, warmup, WEBHOOK_PATH),
             args,
-            3,
+            WARMUP_SECONDS,
         )
         run = uuid.uuid4().hex[:8]
         webhooks = run_wrk(

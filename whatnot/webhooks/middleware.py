@@ -32,5 +32,9 @@ class WebhookFastPathMiddleware:
         if self.paths is None:
             self.paths = frozenset(reverse(name) for name in WEBHOOK_URL_NAMES)
         if request.path in self.paths:
-            return receive_whatnot_webhook(request)
+            response = receive_whatnot_webhook(request)
+            # CommonMiddleware would add it; without it gunicorn falls back to
+            # chunked transfer encoding.
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            return response
         return self.get_response(request)
