@@ -8,8 +8,9 @@ count:
 
 - hello: a bare WSGI application under gunicorn (bench/hello_wsgi.py), the
   cost of gunicorn and the network alone;
-- django-405: a GET on the webhook URL, which passes every middleware and
-  answers 405 without touching the database;
+- django-405: a GET on the webhook URL, which goes through Django's request
+  handling and the webhook view and returns 405 without touching the
+  database;
 - webhooks: signed listing/created events with unique ids, each verified and
   inserted, with its processing task sent to the broker.
 
@@ -130,7 +131,7 @@ class Gunicorn:
         answered = 0
         while answered < 30:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"gunicorn on {self.port} is not answering")
+                raise TimeoutError(f"gunicorn on {self.port} is not responding")
             try:
                 with urllib.request.urlopen(self.url(path), timeout=5) as response:
                     response.read()

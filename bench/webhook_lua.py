@@ -2,10 +2,10 @@
 unique event id, signed with HMAC-SHA256 inside wrk.
 
 wrk runs LuaJIT, which has no hash functions, so the script carries its own
-SHA-256. Its round constants are generated here with exact integer roots
-(FIPS 180-4, section 4.2.2: the first 32 bits of the fractional parts of the
-cube roots of the first 64 primes; the initial hash uses square roots of the
-first 8), so no table of magic numbers is typed by hand.
+SHA-256. FIPS 180-4 (sections 4.2.2 and 5.3.3) defines its constants as the
+first 32 bits of the fractional parts of the cube roots of the first 64
+primes, and of the square roots of the first 8 for the initial hash. They are
+computed here with exact integer roots, so no table is typed by hand.
 """
 
 from __future__ import annotations
@@ -179,7 +179,8 @@ def _lua_string(value: str) -> str:
 
 
 def listing_template() -> str:
-    """A listing/created envelope with two %s slots: event id, listing id."""
+    """Return a listing/created envelope with two %s slots: event id and
+    listing id."""
     envelope = {
         "id": "evt-%s",
         "timestamp": "2026-03-12T09:15:00Z",

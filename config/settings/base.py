@@ -111,9 +111,9 @@ def tune_sqlite(database: dict) -> dict:
         "PRAGMA busy_timeout=30000;PRAGMA foreign_keys=ON;",
     )
     # Keep connections open between requests. A new connection runs the PRAGMAs
-    # above, and when the last connection to a WAL database closes, SQLite
-    # checkpoints the WAL and deletes it, so one connection per request costs a
-    # checkpoint per request on a server with one busy process.
+    # above. And when the last connection to a WAL database closes, SQLite
+    # checkpoints the WAL and deletes it, which a server with one busy process
+    # would otherwise pay on every request.
     database.setdefault("CONN_MAX_AGE", 600)
     return database
 

@@ -2,10 +2,10 @@
 
 The burst tests send 2,000 events (plus 200 concurrent redeliveries) from 8
 senders while a worker processes them, kill the worker with SIGKILL halfway
-and start a new one. Tasks that the killed worker had taken are lost to the
-broker (the embedded broker hides them for good, Redis until its visibility
-timeout), so the requeue sweep has to find their events; the test sends the
-sweep task every few seconds, as beat does every minute.
+and start a new one. The killed worker takes its tasks with it: the embedded
+broker never delivers them again, and Redis only after its visibility timeout.
+So the requeue sweep has to find their events. The test sends the sweep task
+every few seconds, as beat does every minute.
 """
 
 from __future__ import annotations

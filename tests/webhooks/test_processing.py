@@ -101,7 +101,7 @@ def test_listing_update_with_equal_timestamp_changes_nothing(client, connection)
     assert Listing.objects.get().title == "first"
 
 
-def test_listing_with_unpushed_edits_keeps_them_and_stores_snapshot(client, connection):
+def test_pending_listing_keeps_local_edits(client, connection):
     deliver_and_process(client, example("listing_created"))
     Listing.objects.update(
         title="seller's new title", sync_state=Listing.SyncState.PENDING
@@ -127,7 +127,7 @@ def test_listing_of_another_seller_is_not_touched(client, connection):
     assert other.title == "other's"
 
 
-def test_listing_with_bad_price_fails_with_the_field_named(client, connection):
+def test_bad_listing_price_names_field(client, connection):
     envelope = example("listing_created")
     envelope["object"]["price"] = {"amount": "one hundred", "currency": "USD"}
 
@@ -170,7 +170,7 @@ def test_product_sold_records_sale_and_decrements_stock(client, connection):
     assert sale.sold_at == datetime(2026, 3, 14, 19, 42, 11, tzinfo=UTC)
 
 
-def test_product_sold_of_last_unit_marks_listing_sold_out(client, connection):
+def test_last_unit_sold_marks_sold_out(client, connection):
     listing = sold_listing(connection, quantity=1)
 
     deliver_and_process(client, example("product_sold"))
@@ -190,7 +190,7 @@ def test_product_sold_takes_price_from_payload_when_present(client, connection):
     assert Sale.objects.get().price == Decimal("171.50")
 
 
-def test_same_sale_in_a_second_event_is_applied_once(client, connection):
+def test_resent_sale_applied_once(client, connection):
     listing = sold_listing(connection, quantity=5)
     first = example("product_sold")
     second = example("product_sold")
@@ -262,7 +262,7 @@ def test_order_updated_records_cancellation_and_ignores_older(client, connection
     assert order.cancelled_at == datetime(2026, 3, 15, 8, 3, 27, tzinfo=UTC)
 
 
-def test_order_attaches_its_sale_and_sets_the_line_price(client, connection):
+def test_order_sets_sale_line_price(client, connection):
     sold_listing(connection, quantity=2)
     envelope = example("order_created")
     envelope["object"]["items"][0]["price"]["amount"] = "160.00"
@@ -335,7 +335,7 @@ def test_replay_leaves_events_that_are_not_failed(
     assert event.replay_count == 0
 
 
-def test_bulk_operation_finished_fails_until_the_bulk_task_exists(client, connection):
+def test_bulk_finished_fails_without_bulk_task(client, connection):
     event = deliver_and_process(client, example("bulk_operation_finished"))
 
     assert event.status == WebhookEvent.Status.FAILED

@@ -27,9 +27,9 @@ def _body_text(body: bytes) -> str:
 
 
 def _id_list(event_ids: list[str]) -> str:
-    shown = ", ".join(event_ids[:MAX_IDS_IN_MESSAGE])
+    listed = ", ".join(event_ids[:MAX_IDS_IN_MESSAGE])
     hidden = len(event_ids) - MAX_IDS_IN_MESSAGE
-    return f"{shown} and {hidden} more" if hidden > 0 else shown
+    return f"{listed} and {hidden} more" if hidden > 0 else listed
 
 
 @admin.register(WebhookEvent)

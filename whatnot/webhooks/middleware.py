@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from .views import receive_whatnot_webhook
 
@@ -18,10 +18,12 @@ class WebhookFastPathMiddleware:
     clickjacking headers, htmx and allauth all stay idle. Skipping them and
     the URL resolver roughly halves the cost of a delivery (see
     docs/benchmarks.md). The paths come from whatnot.urls, so the URLconf
-    stays the one place that names them. Skipped on this path as well:
-    SecurityMiddleware's HTTPS redirect (a redirected POST would be a failed
-    delivery anyway) and the ALLOWED_HOSTS check, which guards URLs built
-    from the Host header; the webhook view builds none.
+    stays the one place that names them.
+
+    Two checks are skipped on this path as well. SecurityMiddleware's HTTPS
+    redirect does not matter, because a redirected POST is a failed delivery
+    anyway. The ALLOWED_HOSTS check guards URLs built from the Host header,
+    and the webhook view builds none.
     """
 
     def __init__(self, get_response):
@@ -30,7 +32,11 @@ class WebhookFastPathMiddleware:
 
     def __call__(self, request):
         if self.paths is None:
-            self.paths = frozenset(reverse(name) for name in WEBHOOK_URL_NAMES)
+            try:
+                self.paths = frozenset(reverse(name) for name in WEBHOOK_URL_NAMES)
+            except NoReverseMatch:
+                # The URLconf does not route webhooks: nothing to shortcut.
+                self.paths = frozenset()
         if request.path in self.paths:
             response = receive_whatnot_webhook(request)
             # CommonMiddleware would add it; without it gunicorn falls back to

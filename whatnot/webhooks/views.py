@@ -1,8 +1,8 @@
 """The endpoint Whatnot posts webhooks to.
 
 Whatnot retries a delivery up to 5 times over about 10 minutes unless it gets
-a 200, so the view answers 200 only once the event is stored (or was stored
-before), and answers 503 when it cannot store it so that Whatnot tries again.
+a 200. So the view returns 200 only once the event is stored (or was stored
+before), and returns 503 when it cannot store it, so that Whatnot tries again.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def error_response(status: int, message: str) -> JsonResponse:
     response = JsonResponse({"error": message}, status=status)
     # Django logs every 4xx response at WARNING. This view logs its rejections
     # itself, throttled, so that a flood of forged deliveries cannot flood the
-    # log; the flag is the one Django sets to avoid logging a response twice.
+    # log. Django sets the same flag to avoid logging a response twice.
     response._has_been_logged = True
     return response
 
@@ -128,10 +128,14 @@ def _read(read, size: int) -> bytes:
 def receive_whatnot_webhook(request: HttpRequest) -> HttpResponse:
     """Verify, store and acknowledge one webhook delivery.
 
-    401 for a missing or wrong signature, 413 for a body over
-    WHATNOT_WEBHOOK_MAX_BYTES, 400 (with the body kept for staff) for a signed
-    body that is not a usable envelope, 200 for a stored, ignored or duplicate
-    event, 405 for anything but POST.
+    Status codes:
+
+    - 200: the event is stored, ignored or a duplicate;
+    - 400: the body is signed but not a usable envelope (it is kept for staff);
+    - 401: the signature is missing, malformed or wrong;
+    - 405: the method is not POST;
+    - 413: the body is over WHATNOT_WEBHOOK_MAX_BYTES;
+    - 503: no secret is configured, or the database failed.
     """
     if request.method != "POST":
         response = error_response(405, "only POST is allowed on this URL")
@@ -154,7 +158,7 @@ def receive_whatnot_webhook(request: HttpRequest) -> HttpResponse:
     try:
         return _store(body, seller_header)
     except DatabaseError:
-        logger.exception("Storing a webhook failed; answering 503 so Whatnot retries")
+        logger.exception("Storing a webhook failed; responding 503 so Whatnot retries")
         return error_response(503, "the event could not be stored; retry later")
 
 
