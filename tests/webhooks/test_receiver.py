@@ -357,3 +357,48 @@ def test_insert_event_defaults_and_conflicts():
     assert event.duplicate_count == 0
     assert event.body_redacted is False
     assert event.received_at is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "too deeply", id="deep-array"),
+        pytest.param(
+            b'{"id": "evt_\\u0000", "topic": "listing/created", "object": {}}',
+            "NUL character",
+            id="nul-in-id",
+        ),
+    ],
+)
+def test_hostile_signed_body_gets_400(client, body, reason):
+    response = post_webhook(client, body)
+
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.INVALID
+
+
+def nested_order(depth: int) -> bytes:
+    inner = '{"shipping_address": {"name": "Sam Example"}}'
+    nested = '{"inner": [' * depth + inner + "]}" * depth
+    return (
+        '{"id": "evt_nested", "topic": "order/created", "object": '
+        f'{{"id": "T3JkZXI6MQ==", "extra": {nested}}}}}'
+    ).encode()
+
+
+@pytest.mark.parametrize("depth", [50, 400])
+def test_nested_buyer_details_are_removed(client, depth):
+    response = post_webhook(client, nested_order(depth))
+
+    assert response.status_code == 200
+    stored = bytes(WebhookEvent.objects.get().body)
+    assert b"Sam Example" not in stored
+    assert stored.count(b'"inner"') == depth
+
+
+def test_too_deeply_nested_body_gets_400(client):
+    response = post_webhook(client, nested_order(50_000))
+
+    assert response.status_code == 400
+    assert "too deeply" in response.json()["error"]

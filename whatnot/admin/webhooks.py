@@ -22,7 +22,7 @@ def _body_text(body: bytes) -> str:
     text = bytes(body).decode("utf-8", errors="replace")
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 

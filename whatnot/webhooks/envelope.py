@@ -88,6 +88,8 @@ def _identifier(value, name: str, max_length: int, required: bool) -> str:
         raise InvalidEnvelope(
             f"the envelope's {name!r} is a {type(value).__name__}; a string is required"
         )
+    if "\x00" in value:
+        raise InvalidEnvelope(f"the envelope's {name!r} contains a NUL character")
     if len(value) > max_length:
         raise InvalidEnvelope(
             f"the envelope's {name!r} is {len(value)} characters long; "
@@ -113,6 +115,8 @@ def parse_envelope(body: bytes, header_seller_id: str = "") -> Envelope:
         ) from exc
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InvalidEnvelope("the body nests JSON too deeply to parse") from None
     except ValueError as exc:
         raise InvalidEnvelope(f"the body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -140,16 +144,19 @@ def parse_envelope(body: bytes, header_seller_id: str = "") -> Envelope:
 
 
 def _strip_buyer_details(value) -> bool:
+    # A loop over a stack rather than recursion: json.loads accepts nesting
+    # deeper than the Python frames left below a Django view.
     removed = False
-    if isinstance(value, dict):
-        for key in BUYER_DETAIL_KEYS.intersection(value):
-            del value[key]
-            removed = True
-        for item in value.values():
-            removed |= _strip_buyer_details(item)
-    elif isinstance(value, list):
-        for item in value:
-            removed |= _strip_buyer_details(item)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in BUYER_DETAIL_KEYS.intersection(item):
+                del item[key]
+                removed = True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return removed
 
 
@@ -161,4 +168,10 @@ def redact_buyer_details(envelope: Envelope, body: bytes) -> tuple[bytes, bool]:
     """
     if not _strip_buyer_details(envelope.payload):
         return body, False
-    return json.dumps(envelope.data, separators=(",", ":")).encode(), True
+    try:
+        redacted = json.dumps(envelope.data, separators=(",", ":"))
+    except RecursionError:
+        raise InvalidEnvelope(
+            "the body nests JSON too deeply to store", topic=envelope.topic
+        ) from None
+    return redacted.encode(), True

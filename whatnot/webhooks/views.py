@@ -179,11 +179,11 @@ def _reject_signature(error: SignatureError, seller_header: str) -> HttpResponse
 def _store(body: bytes, seller_header: str) -> HttpResponse:
     try:
         envelope = parse_envelope(body, seller_header)
+        stored_body, redacted = redact_buyer_details(envelope, body)
     except InvalidEnvelope as exc:
         event_id = store_invalid(body, exc, seller_header)
         throttle.warning("invalid", "Webhook body kept as %s: %s", event_id, exc)
         return error_response(400, f"{exc}; the body is kept as event {event_id}")
-    stored_body, redacted = redact_buyer_details(envelope, body)
     status = store_event(envelope, stored_body, redacted)
     if status is None:
         record_duplicate(envelope)
