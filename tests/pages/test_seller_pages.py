@@ -213,3 +213,25 @@ def test_htmx_sync_now_without_connection_reloads_page(seller_client):
 
     assert response["HX-Redirect"] == reverse("whatnot:sync_status")
     assert not SyncRun.objects.exists()
+
+
+def test_sync_page_includes_webhook_health_when_present(
+    seller_client, settings, tmp_path
+):
+    partial = tmp_path / "whatnot" / "includes" / "_webhook_health.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("<section id='webhook-health-test'>webhooks ok</section>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+
+    page = seller_client.get(reverse("whatnot:sync_status")).content.decode()
+
+    assert "<section id='webhook-health-test'>webhooks ok</section>" in page
+
+
+def test_sync_page_without_webhook_health_still_renders(seller_client):
+    response = seller_client.get(reverse("whatnot:sync_status"))
+
+    assert response.status_code == 200
+    assert "webhook-health-test" not in response.content.decode()
