@@ -50,6 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that webhook deliveries skip the middleware below; see its
+    # docstring for why none of it applies to them.
+    "whatnot.webhooks.middleware.WebhookFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +112,11 @@ def tune_sqlite(database: dict) -> dict:
         "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
         "PRAGMA busy_timeout=30000;PRAGMA foreign_keys=ON;",
     )
+    # Keep connections open between requests. A new connection runs the PRAGMAs
+    # above. And when the last connection to a WAL database closes, SQLite
+    # checkpoints the WAL and deletes it, which a server with one busy process
+    # would otherwise pay on every request.
+    database.setdefault("CONN_MAX_AGE", 600)
     return database
 
 
@@ -151,6 +159,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest listings file the import page accepts, in bytes.
+RESEARCH_IMPORT_MAX_UPLOAD_BYTES = env.int(
+    "RESEARCH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "account_login"
@@ -220,6 +232,9 @@ WHATNOT_SYNC_TASK_BUDGET_SECONDS = env.int(
 # An incremental sync asks for changes since the previous run started, less
 # this margin for clock skew between selvedge and Whatnot.
 WHATNOT_SYNC_OVERLAP_SECONDS = env.int("WHATNOT_SYNC_OVERLAP_SECONDS", default=60)
+# Seconds a received webhook event may wait for a worker before the requeue
+# sweep queues it again.
+WHATNOT_WEBHOOK_REQUEUE_AFTER = env.int("WHATNOT_WEBHOOK_REQUEUE_AFTER", default=120)
 
 SOCIALACCOUNT_PROVIDERS = {
     "whatnot": {
@@ -308,6 +323,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research.tasks.insights.summarize_tracked_cohorts_task",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
         "options": {"expires": 6 * 60 * 60},
+    },
+    "reextract-outdated-attributes": {
+        "task": "research.tasks.imports.reextract_outdated_attributes_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+    "requeue-overdue-webhook-events": {
+        "task": "whatnot.tasks.webhooks.requeue_overdue_webhook_events_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

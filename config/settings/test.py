@@ -20,6 +20,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env("SELVEDGE_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env("SELVEDGE_TEST_DATABASE_NAME")
 
+# Uploads from tests land apart from the development media; worker processes
+# that tests start read the same directory.
+MEDIA_ROOT = VAR_DIR / "test-media"
+
 CELERY_BROKER_URL = env(
     "CELERY_BROKER_URL", default=f"sqla+sqlite:///{VAR_DIR / 'test-broker.sqlite3'}"
 )

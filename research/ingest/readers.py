@@ -1,0 +1,151 @@
+"""Stream CSV and JSONL files one record at a time with bounded memory.
+
+Both readers yield SourceRecord for a parsed line and RejectedLine for a line
+that cannot be read, so one bad line never stops a file. Line numbers are
+1-based physical lines; a CSV record that spans lines gets the number of its
+first line. `position` is the number of bytes consumed, for progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import BinaryIO
+
+# A line longer than this is rejected without being held in memory whole.
+MAX_LINE_BYTES = 1024 * 1024
+
+
+class FileFormatError(ValueError):
+    """The file as a whole cannot be read: empty, no header, missing columns."""
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    line: int
+    data: dict
+
+
+@dataclass(slots=True)
+class RejectedLine:
+    line: int
+    reason: str
+
+
+class JsonlReader:
+    """Read one JSON object per line."""
+
+    def __init__(self, stream: BinaryIO, max_line_bytes: int = MAX_LINE_BYTES):
+        self.stream = stream
+        self.max_line_bytes = max_line_bytes
+        self.position = 0
+
+    def __iter__(self) -> Iterator[SourceRecord | RejectedLine]:
+        line_number = 0
+        while True:
+            raw = self.stream.readline(self.max_line_bytes + 1)
+            if not raw:
+                return
+            line_number += 1
+            self.position += len(raw)
+            if len(raw) > self.max_line_bytes and not raw.endswith(b"\n"):
+                self._skip_rest_of_line()
+                yield RejectedLine(
+                    line_number,
+                    f"line is longer than {self.max_line_bytes} bytes",
+                )
+                continue
+            if not raw.strip():
+                continue
+            yield self._parse(line_number, raw)
+
+    def _skip_rest_of_line(self) -> None:
+        while True:
+            chunk = self.stream.readline(self.max_line_bytes)
+            self.position += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                return
+
+    def _parse(self, line_number: int, raw: bytes) -> SourceRecord | RejectedLine:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return RejectedLine(
+                line_number, f"not valid UTF-8 (byte {exc.start} of the line)"
+            )
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            if not raw.endswith(b"\n"):
+                reason = (
+                    "truncated line: the file ends inside a JSON value "
+                    f"({exc.msg} at column {exc.colno})"
+                )
+            else:
+                reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
+            return RejectedLine(line_number, reason)
+        if not isinstance(data, dict):
+            return RejectedLine(
+                line_number,
+                f"expected a JSON object, found {type(data).__name__}",
+            )
+        return SourceRecord(line_number, data)
+
+
+class CsvReader:
+    """Read a CSV file with a header row into dicts keyed by the header."""
+
+    def __init__(self, stream: BinaryIO, required_columns: tuple[str, ...] = ()):
+        self.stream = stream
+        self.required_columns = required_columns
+        self._text = io.TextIOWrapper(
+            stream, encoding="utf-8-sig", errors="replace", newline=""
+        )
+        self._reader = csv.reader(self._text)
+        self.header = self._read_header()
+
+    @property
+    def position(self) -> int:
+        return self.stream.tell()
+
+    def _read_header(self) -> list[str]:
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            raise FileFormatError("the file is empty: expected a header row") from None
+        except csv.Error as exc:
+            raise FileFormatError(f"the header row is not valid CSV: {exc}") from None
+        header = [name.strip() for name in header]
+        missing = [name for name in self.required_columns if name not in header]
+        if missing:
+            raise FileFormatError(
+                f"missing column(s) {', '.join(missing)} in the header; "
+                f"found: {', '.join(header[:40])}"
+            )
+        return header
+
+    def __iter__(self) -> Iterator[SourceRecord | RejectedLine]:
+        width = len(self.header)
+        while True:
+            first_line = self._reader.line_num + 1
+            try:
+                row = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RejectedLine(first_line, f"invalid CSV: {exc}")
+                continue
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != width:
+                yield RejectedLine(
+                    first_line,
+                    f"expected {width} fields, found {len(row)}"
+                    + (" (the line looks truncated)" if len(row) < width else ""),
+                )
+                continue
+            yield SourceRecord(first_line, dict(zip(self.header, row, strict=True)))

@@ -1,0 +1,331 @@
+"""Upsert listing rows in batches through Django's database connection.
+
+Each batch runs in one transaction. One SELECT reads the stored versions of
+the batch's keys, and rows whose source fields are unchanged are skipped
+before any attribute extraction. The rest go to the database in one prepared
+statement per batch (executemany):
+
+    INSERT ... ON CONFLICT (platform, external_id) DO UPDATE SET ...
+    WHERE excluded.source_updated_at > research_marketlisting.source_updated_at
+
+The WHERE clause is what guarantees that an older version never replaces a
+newer one, also against a concurrent writer; the SELECT only sorts rows into
+created, updated, unchanged and older for the report. The same SQL runs on
+SQLite (3.24 or newer) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from ..attributes import ATTRIBUTE_COLUMNS, extract_for_fields
+from ..extraction import EXTRACTOR_VERSION
+from ..models import MarketListing
+from .report import IngestReport
+from .rows import ListingRow
+
+DEFAULT_BATCH_SIZE = 2000
+
+SOURCE_COLUMNS = (
+    "title",
+    "description",
+    "url",
+    "listing_kind",
+    "status",
+    "brand_raw",
+    "size_raw",
+    "condition_raw",
+    "price",
+    "currency",
+    "sold",
+    "sold_price",
+    "listed_at",
+    "sold_at",
+    "source_updated_at",
+    "extra",
+)
+INSERT_COLUMNS = (
+    "platform",
+    "external_id",
+    "dataset_id",
+    "seller_id",
+    *SOURCE_COLUMNS,
+    *ATTRIBUTE_COLUMNS,
+    "extractor_version",
+    "content_hash",
+    "created_at",
+    "updated_at",
+)
+# On conflict these keep what is known when the new version leaves it out: a
+# re-import without a dataset keeps the row's dataset, a listing once sold
+# stays sold, and a sale's price and time survive a later listing update.
+_MERGED_COLUMNS = {
+    "dataset_id": "COALESCE(excluded.dataset_id, {table}.dataset_id)",
+    "seller_id": "COALESCE(excluded.seller_id, {table}.seller_id)",
+    "sold": "(excluded.sold OR {table}.sold)",
+    "sold_price": "COALESCE(excluded.sold_price, {table}.sold_price)",
+    "sold_at": "COALESCE(excluded.sold_at, {table}.sold_at)",
+}
+_NOT_UPDATED = frozenset({"platform", "external_id", "created_at"})
+
+
+def upsert_sql() -> str:
+    table = connection.ops.quote_name(MarketListing._meta.db_table)
+    columns = ", ".join(INSERT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+    assignments = ", ".join(
+        f"{column} = "
+        + _MERGED_COLUMNS.get(column, "excluded.{column}").format(
+            table=table, column=column
+        )
+        for column in INSERT_COLUMNS
+        if column not in _NOT_UPDATED
+    )
+    # Table and column names come from the model; every value is a parameter.
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT (platform, external_id) DO UPDATE SET {assignments} "
+        f"WHERE excluded.source_updated_at > {table}.source_updated_at "
+        f"OR {table}.source_updated_at IS NULL"
+    )
+
+
+def attributes_update_sql() -> str:
+    table = connection.ops.quote_name(MarketListing._meta.db_table)
+    assignments = ", ".join(
+        f"{column} = %s" for column in (*ATTRIBUTE_COLUMNS, "extractor_version")
+    )
+    return f"UPDATE {table} SET {assignments}, updated_at = %s WHERE id = %s"  # noqa: S608
+
+
+@dataclass(slots=True)
+class _Stored:
+    id: int
+    content_hash: str
+    source_updated_at: object
+    extractor_version: int
+
+
+@dataclass(slots=True)
+class _Pending:
+    line: int
+    row: ListingRow
+    content_hash: str
+    updated_at: object
+
+
+class ListingWriter:
+    """Collect rows of one platform and write them a batch at a time."""
+
+    def __init__(
+        self,
+        platform: str,
+        report: IngestReport,
+        *,
+        dataset_id: int | None = None,
+        seller_id: int | None = None,
+        dry_run: bool = False,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_batch: Callable[[], None] | None = None,
+    ):
+        self.platform = platform
+        self.report = report
+        self.dataset_id = dataset_id
+        self.seller_id = seller_id
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.on_batch = on_batch
+        self._owner = (dataset_id, seller_id)
+        self._pending: dict[str, _Pending] = {}
+        self._adapt_time = connection.ops.adapt_datetimefield_value
+        self._adapt_json = connection.ops.adapt_json_value
+
+    def add(self, line: int, row: ListingRow) -> None:
+        """Queue one row; the batch is written when it is full."""
+        pending = _Pending(
+            line,
+            row,
+            row.content_hash(self._owner),
+            self._adapt_time(row.source_updated_at),
+        )
+        earlier = self._pending.get(row.external_id)
+        if earlier is not None:
+            self._settle_duplicate(earlier, pending)
+        else:
+            self._pending[row.external_id] = pending
+        if len(self._pending) >= self.batch_size:
+            self.flush()
+
+    def _settle_duplicate(self, earlier: _Pending, later: _Pending) -> None:
+        """Keep the newer of two lines with one key in the same batch."""
+        if earlier.content_hash == later.content_hash:
+            self.report.unchanged += 1
+        elif _is_newer(later.updated_at, earlier.updated_at):
+            self.report.older += 1
+            self._pending[later.row.external_id] = later
+        else:
+            self.report.older += 1
+
+    def flush(self) -> None:
+        """Write the queued rows in one transaction."""
+        if not self._pending:
+            return
+        batch = list(self._pending.values())
+        self._pending = {}
+        try:
+            with transaction.atomic():
+                self._write(batch)
+        except DatabaseError:
+            if len(batch) == 1:
+                raise
+            # One row the database refuses (a value a mapping did not check)
+            # would sink the whole batch; write row by row to reject only it.
+            self._write_each(batch)
+        if self.on_batch is not None:
+            self.on_batch()
+
+    def _write_each(self, batch: list[_Pending]) -> None:
+        for pending in batch:
+            try:
+                with transaction.atomic():
+                    self._write([pending])
+            except DatabaseError as exc:
+                reason = str(exc).strip().splitlines()[0][:300]
+                self.report.reject(pending.line, f"database rejected the row: {reason}")
+
+    def _write(self, batch: list[_Pending]) -> None:
+        stored = self._stored_versions([pending.row.external_id for pending in batch])
+        now = self._adapt_time(timezone.now())
+        upserts: list[tuple] = []
+        attribute_updates: list[tuple] = []
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "older": 0}
+
+        for pending in batch:
+            current = stored.get(pending.row.external_id)
+            outcome = _outcome(pending, current)
+            if outcome in ("created", "updated"):
+                upserts.append(self._insert_params(pending, now))
+            elif outcome == "reextracted":
+                attributes = self._attributes(pending.row)
+                attribute_updates.append(
+                    (*attributes, EXTRACTOR_VERSION, now, current.id)
+                )
+            # A row only re-extracted counts as updated: its columns changed.
+            counts["updated" if outcome == "reextracted" else outcome] += 1
+
+        if not self.dry_run:
+            with connection.cursor() as cursor:
+                if upserts:
+                    cursor.executemany(upsert_sql(), upserts)
+                if attribute_updates:
+                    cursor.executemany(attributes_update_sql(), attribute_updates)
+        for name, count in counts.items():
+            setattr(self.report, name, getattr(self.report, name) + count)
+
+    def _stored_versions(self, external_ids: list[str]) -> dict[str, _Stored]:
+        table = connection.ops.quote_name(MarketListing._meta.db_table)
+        select = (
+            f"SELECT external_id, id, content_hash, source_updated_at, "  # noqa: S608
+            f"extractor_version FROM {table} WHERE platform = %s AND "
+        )
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    select + "external_id = ANY(%s)", [self.platform, external_ids]
+                )
+            else:
+                placeholders = ", ".join(["%s"] * len(external_ids))
+                cursor.execute(
+                    select + f"external_id IN ({placeholders})",
+                    [self.platform, *external_ids],
+                )
+            rows = cursor.fetchall()
+        return {
+            external_id: _Stored(id, content_hash, self._comparable(stored_at), version)
+            for external_id, id, content_hash, stored_at, version in rows
+        }
+
+    def _comparable(self, stored_at):
+        """Return a stored time in the form new rows carry, for comparison.
+
+        SQLite's driver hands back a naive datetime parsed from the stored
+        text; adapting it again gives the same text the new rows carry.
+        """
+        if stored_at is None or isinstance(stored_at, str):
+            return stored_at
+        if connection.vendor == "sqlite":
+            return self._adapt_time(stored_at)
+        return stored_at
+
+    def _attributes(self, row: ListingRow) -> tuple:
+        return extract_for_fields(
+            row.title,
+            row.description,
+            row.brand_raw,
+            row.size_raw,
+            row.condition_raw,
+            row.extra,
+        )
+
+    def _insert_params(self, pending: _Pending, now) -> tuple:
+        row = pending.row
+        adapt_time = self._adapt_time
+        return (
+            self.platform,
+            row.external_id,
+            self.dataset_id,
+            self.seller_id,
+            row.title,
+            row.description,
+            row.url,
+            row.listing_kind,
+            row.status,
+            row.brand_raw,
+            row.size_raw,
+            row.condition_raw,
+            row.price,
+            row.currency,
+            row.sold,
+            row.sold_price,
+            adapt_time(row.listed_at),
+            adapt_time(row.sold_at),
+            pending.updated_at,
+            self._adapt_json(row.extra, DjangoJSONEncoder),
+            *self._attributes(row),
+            EXTRACTOR_VERSION,
+            pending.content_hash,
+            now,
+            now,
+        )
+
+
+def _outcome(pending: _Pending, current: _Stored | None) -> str:
+    """Return what a row does to the table.
+
+    "created", "updated" (a newer version), "reextracted" (the stored source
+    fields with attributes from an older extractor version), "unchanged" or
+    "older".
+    """
+    if current is None:
+        return "created"
+    if current.content_hash == pending.content_hash:
+        if current.extractor_version == EXTRACTOR_VERSION:
+            return "unchanged"
+        return "reextracted"
+    if _is_newer(pending.updated_at, current.source_updated_at):
+        return "updated"
+    return "older"
+
+
+def _is_newer(incoming, stored) -> bool:
+    """Compare two adapted source_updated_at values; a missing one is oldest."""
+    if stored is None:
+        return True
+    if incoming is None:
+        return False
+    return incoming > stored
