@@ -1,5 +1,6 @@
 """whatnot's models, one module per concern; import them from here."""
 
+from .bulk import BulkOperationRun
 from .history import ListingEvent
 from .inventory import (
     PLATFORM_WHATNOT,
@@ -14,6 +15,7 @@ from .sync import SyncRun
 
 __all__ = [
     "PLATFORM_WHATNOT",
+    "BulkOperationRun",
     "Listing",
     "ListingEvent",
     "Order",
