@@ -1,4 +1,4 @@
-"""A loopback HTTP file server whose answers tests script: dropped
+"""A loopback HTTP file server whose responses a test scripts: dropped
 connections, ignored Range headers, expired links."""
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ _RANGE = re.compile(r"bytes=(\d+)-")
 
 @dataclass
 class FileScript:
-    """What the server sends. Each entry of `answers` serves one request in
-    order, and the last one repeats: "full", "cut" (headers promise the whole
-    file, the connection closes halfway), "ignore-range" (200 with the whole
-    file whatever the Range), "range" (206 from the requested byte) or an
-    HTTP status code."""
+    """What the server sends, one entry of `answers` per request in order.
+
+    The last entry repeats. "full" sends the file. "cut" promises the whole
+    file in its headers and closes the connection halfway. "ignore-range"
+    sends 200 with the whole file whatever the Range. "range" sends 206 from
+    the requested byte. A number sends that HTTP status.
+    """
 
     body: bytes
     answers: list = field(default_factory=lambda: ["range"])
@@ -39,6 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
         requested = self.headers.get("Range")
         script.ranges.append(requested)
         body = script.body
+
         if isinstance(answer, int):
             self.send_response(answer)
             self.send_header("Content-Length", "0")
@@ -55,6 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body[start:])
             return
+
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -1,8 +1,8 @@
 """Download a bulk operation's result file to disk, resuming with Range.
 
 The body streams to the destination a chunk at a time. After a dropped
-connection, a timeout or a 5xx the next try asks for the missing bytes with a
-Range header; a server that answers 200 instead sends the whole file again.
+connection, a timeout or a 5xx the next try requests the missing bytes with a
+Range header. A server that responds 200 instead sends the whole file again.
 The size is checked against Content-Length or the total of Content-Range. The
 link is a signed URL, so it is sent without credentials and never logged.
 """
@@ -20,8 +20,8 @@ import requests
 
 logger = logging.getLogger(__name__)
 
-# Bytes read per chunk; after a dropped connection the bytes of the chunk in
-# flight are asked for again.
+# Bytes read per chunk. After a dropped connection the next try requests the
+# bytes of the chunk in flight again.
 CHUNK_BYTES = 64 * 1024
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 # Answers that mean the link is no longer valid: the export has to run again.
