@@ -391,13 +391,14 @@ def main() -> None:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="selvedge-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     export = workdir / "listings.jsonl"
-    started = time.perf_counter()
-    generate(export, args.lines)
-    print(
-        f"generated {args.lines} lines, {export.stat().st_size / 1e6:.0f} MB, "
-        f"in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+    if not (args.reuse_file and export.exists()):
+        started = time.perf_counter()
+        generate(export, args.lines)
+        print(
+            f"generated {args.lines} lines, {export.stat().st_size / 1e6:.0f} MB, "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     template = workdir / "template.sqlite3"
     template.unlink(missing_ok=True)
     migrate(f"sqlite:///{template}")
