@@ -380,6 +380,11 @@ def main() -> None:
     parser.add_argument(
         "--skip-orm", action="store_true", help="Leave out bulk_create."
     )
+    parser.add_argument(
+        "--reuse-file",
+        action="store_true",
+        help="Use listings.jsonl already in --workdir instead of generating it.",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
