@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache, partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -61,7 +61,7 @@ def store_event(envelope: Envelope, body: bytes, redacted: bool) -> str | None:
 @lru_cache(maxsize=4)
 def _insert_statement(vendor: str) -> tuple[str, tuple]:
     """Build the INSERT for WebhookEvent from the model, once per vendor."""
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     meta = WebhookEvent._meta
     fields = tuple(field for field in meta.concrete_fields if not field.primary_key)
     columns = ", ".join(quote(field.column) for field in fields)
@@ -85,15 +85,18 @@ def insert_event(values: dict) -> int | None:
     missing from ``values`` get their model defaults, and every value goes
     through its field's get_db_prep_save, as the ORM would do.
     """
-    statement, fields = _insert_statement(connection.vendor)
+    # The wrapper itself rather than django.db.connection, a proxy that costs a
+    # thread-local lookup on each of the many attribute reads below.
+    database = connections[DEFAULT_DB_ALIAS]
+    statement, fields = _insert_statement(database.vendor)
     parameters = [
         field.get_db_prep_save(
             values[field.attname] if field.attname in values else field.get_default(),
-            connection,
+            database,
         )
         for field in fields
     ]
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(statement, parameters)
         row = cursor.fetchone()
     return row[0] if row else None
