@@ -14,6 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import WhatnotConnection
 from whatnot.models import WebhookDeliveryCounter, WebhookEvent
 from whatnot.services.webhooks import HANDLED_TOPICS
 
@@ -115,10 +116,15 @@ def record_duplicate(envelope: Envelope) -> None:
 
 
 def record_rejected_signature(seller_whatnot_id: str) -> None:
-    """Count a delivery whose signature failed, under the seller it claimed."""
+    """Count a delivery whose signature failed, under the seller it claimed.
+
+    The claim is unsigned, so a claimed id that no connected seller has is
+    counted under "" instead: forged deliveries cannot add counter rows.
+    """
+    known = WhatnotConnection.objects.filter(whatnot_user_id=seller_whatnot_id).exists()
     with transaction.atomic():
         _increment_counter(
-            seller_whatnot_id[:128],
+            seller_whatnot_id if known else "",
             "rejected_signatures",
             "last_rejected_at",
             timezone.now(),
