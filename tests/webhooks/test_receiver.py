@@ -113,7 +113,7 @@ VALID = sign(BODY, SECRET)
         pytest.param("0" * 64, "does not match", id="zeros"),
     ],
 )
-def test_bad_signature_is_rejected_and_counted(client, signature, reason):
+def test_bad_signature_is_rejected_and_counted(client, connection, signature, reason):
     response = post_webhook(client, BODY, signature=signature)
 
     assert response.status_code == 401
@@ -128,14 +128,16 @@ def test_uppercase_hex_signature_is_accepted(client):
     assert response.status_code == 200
 
 
-def test_rejections_are_counted_per_claimed_seller(client):
+def test_rejections_counted_per_connected_seller(client, connection):
+    post_webhook(client, BODY, signature="0" * 64)
+    post_webhook(client, BODY, signature="0" * 64)
     post_webhook(client, BODY, signature="0" * 64, seller="VXNlcjpBQUE=")
-    post_webhook(client, BODY, signature="0" * 64, seller="VXNlcjpBQUE=")
+    post_webhook(client, BODY, signature="0" * 64, seller="VXNlcjpCQkI=")
     post_webhook(client, BODY, signature=None, seller=None)
 
-    assert rejected_count("VXNlcjpBQUE=") == 2
-    assert rejected_count("") == 1
-    assert rejected_count(SELLER_WHATNOT_ID) == 0
+    assert rejected_count(SELLER_WHATNOT_ID) == 2
+    assert rejected_count("") == 3
+    assert WebhookDeliveryCounter.objects.count() == 2
 
 
 @override_settings(WHATNOT_WEBHOOK_SECRET="new-secret, test-webhook-secret")

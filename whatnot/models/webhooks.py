@@ -67,10 +67,10 @@ class WebhookEvent(models.Model):
 class WebhookDeliveryCounter(models.Model):
     """Per-seller counts of deliveries that are not stored as events.
 
-    ``seller_whatnot_id`` is the claimed seller of the delivery. For a rejected
-    signature it comes from the unsigned X-Whatnot-Seller-Id header, so it is
-    only as trustworthy as the sender; an empty string collects deliveries that
-    named no seller.
+    ``seller_whatnot_id`` is the seller the delivery named. For a rejected
+    signature that is the unsigned X-Whatnot-Seller-Id header, so it is only
+    as trustworthy as the sender. An empty string collects deliveries that
+    named no seller, or a seller with no connection.
     """
 
     seller_whatnot_id = models.CharField(max_length=128, unique=True, blank=True)

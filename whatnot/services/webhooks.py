@@ -96,7 +96,9 @@ def queue_event_batches(event_pks: list[int]) -> None:
     for start in range(0, len(event_pks), REQUEUE_BATCH):
         batch = event_pks[start : start + REQUEUE_BATCH]
         try:
-            process_webhook_events_task.delay(batch)
+            process_webhook_events_task.apply_async(
+                (batch,), argsrepr=f"[{len(batch)} event ids]"
+            )
         except Exception:
             logger.warning(
                 "Queueing %s webhook events failed; the requeue sweep will "

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from functools import lru_cache, partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import WhatnotConnection
 from whatnot.models import WebhookDeliveryCounter, WebhookEvent
 from whatnot.services.webhooks import HANDLED_TOPICS
 
@@ -61,7 +62,7 @@ def store_event(envelope: Envelope, body: bytes, redacted: bool) -> str | None:
 @lru_cache(maxsize=4)
 def _insert_statement(vendor: str) -> tuple[str, tuple]:
     """Build the INSERT for WebhookEvent from the model, once per vendor."""
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     meta = WebhookEvent._meta
     fields = tuple(field for field in meta.concrete_fields if not field.primary_key)
     columns = ", ".join(quote(field.column) for field in fields)
@@ -85,15 +86,18 @@ def insert_event(values: dict) -> int | None:
     missing from ``values`` get their model defaults, and every value goes
     through its field's get_db_prep_save, as the ORM would do.
     """
-    statement, fields = _insert_statement(connection.vendor)
+    # The wrapper itself rather than django.db.connection, a proxy that costs a
+    # thread-local lookup on each of the many attribute reads below.
+    database = connections[DEFAULT_DB_ALIAS]
+    statement, fields = _insert_statement(database.vendor)
     parameters = [
         field.get_db_prep_save(
             values[field.attname] if field.attname in values else field.get_default(),
-            connection,
+            database,
         )
         for field in fields
     ]
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(statement, parameters)
         row = cursor.fetchone()
     return row[0] if row else None
@@ -112,10 +116,15 @@ def record_duplicate(envelope: Envelope) -> None:
 
 
 def record_rejected_signature(seller_whatnot_id: str) -> None:
-    """Count a delivery whose signature failed, under the seller it claimed."""
+    """Count a delivery whose signature failed, under the seller it claimed.
+
+    The claim is unsigned, so a claimed id that no connected seller has is
+    counted under "" instead: forged deliveries cannot add counter rows.
+    """
+    known = WhatnotConnection.objects.filter(whatnot_user_id=seller_whatnot_id).exists()
     with transaction.atomic():
         _increment_counter(
-            seller_whatnot_id[:128],
+            seller_whatnot_id if known else "",
             "rejected_signatures",
             "last_rejected_at",
             timezone.now(),
