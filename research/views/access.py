@@ -18,7 +18,7 @@ def has_any_role(user, roles) -> bool:
 
 
 def role_required(*roles: str):
-    """Send anonymous users to the login page and return 403 to users without one of the roles."""
+    """Send anonymous users to the login page; return 403 to users without a role."""
 
     def decorator(view):
         @wraps(view)
