@@ -1,8 +1,8 @@
 """Comparable sales: what listings like this one sold for.
 
 ``find_comps`` looks for sold listings with the same brand, lot and decade and
-a waist within an inch, and widens the search one step at a time while it has
-fewer than ``min_comps``: waist within two inches, then any decade, then any
+a waist within an inch. While it has fewer than ``min_comps`` it widens the
+search one step at a time: waist within two inches, then any decade, then any
 lot, then any waist. The suggested price range is the 25th to 75th percentile
 of the matched sold prices (type-7 quantiles, exact, as Decimal).
 

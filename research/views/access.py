@@ -18,14 +18,16 @@ def has_any_role(user, roles) -> bool:
 
 
 def role_required(*roles: str):
-    """Send anonymous users to the login page and answer 403 without a role."""
+    """Send anonymous users to the login page; return 403 to users without a role."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
             if not has_any_role(request.user, roles):
-                raise PermissionDenied("This page needs one of: " + ", ".join(roles))
+                raise PermissionDenied(
+                    "This page needs one of the roles " + ", ".join(roles)
+                )
             return view(request, *args, **kwargs)
 
         return wrapped

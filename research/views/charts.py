@@ -1,8 +1,8 @@
 """Chart.js data built from cohort reports.
 
 Every chart is a dict with ``labels`` and ``datasets`` (each with ``label`` and
-``data``) plus a ``table`` of the same numbers for the page's data table, so the
-drawn chart and the accessible table come from one list.
+``data``) for Chart.js, plus ``columns`` and ``rows`` with the same numbers for
+the page's data table, so the drawn chart and the table come from one list.
 """
 
 from __future__ import annotations

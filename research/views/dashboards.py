@@ -23,7 +23,7 @@ from .listings import COLUMNS, PAGE_SIZE, filtered_listings, table_rows, write_c
 @require_GET
 @analyst_required
 def overview(request):
-    """Market-wide numbers, trends, top movers and platforms over all data."""
+    """Show market-wide numbers, trends, top movers and platforms over all data."""
     filters = CohortFilters()
     report = cohort_report(filters)
     context = {
@@ -39,7 +39,7 @@ def overview(request):
 @require_GET
 @analyst_required
 def cohort(request):
-    """One cohort chosen by the filters in the query string."""
+    """Show one cohort chosen by the filters in the query string."""
     form = CohortFilterForm(request.GET)
     try:
         filters = parse_filters(request.GET)
@@ -62,7 +62,7 @@ def cohort(request):
 @require_GET
 @analyst_required
 def listings(request):
-    """A page of the listings behind a cohort; ``format=csv`` downloads it."""
+    """Show a page of the listings behind a cohort; ``format=csv`` downloads it."""
     form = CohortFilterForm(request.GET)
     try:
         filters = parse_filters(request.GET)

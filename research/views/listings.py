@@ -60,9 +60,9 @@ class TableRow:
 def filtered_listings(filters: CohortFilters) -> QuerySet:
     """Return the listings a cohort counts, newest first.
 
-    With status "sold" the date range selects sale dates; otherwise it selects
-    listing dates (a sale date replaces a missing listing date), as the
-    cohort summaries do.
+    With status "sold" the date range selects sale dates. Otherwise it selects
+    listing dates, where a sale date replaces a missing listing date, as in
+    the cohort summaries.
     """
     queryset = attribute_filtered(filters)
     if filters.is_dated:
