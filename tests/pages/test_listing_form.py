@@ -13,7 +13,7 @@ VALID = {
     "title": "Levi's 501 Big E 1966 32x30",
     "description": "Single stitch, red line selvedge, light fading.",
     "brand": "Levi's",
-    "taxonomy_node_id": "16",
+    "taxonomy_node_id": "UHJvZHVjdFRheG9ub215Tm9kZToxNg==",
     "price": "245.00",
     "quantity": "1",
     "published": "on",
