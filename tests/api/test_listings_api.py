@@ -13,7 +13,7 @@ VALID = {
     "title": "Levi's 501 Big E 1966 32x30",
     "description": "Single stitch, red line selvedge.",
     "brand": "Levi's",
-    "category": "16",
+    "category": "UHJvZHVjdFRheG9ub215Tm9kZToxNg==",
     "price": "245.00",
     "quantity": 1,
     "published": True,
@@ -30,7 +30,7 @@ def test_listing_fields_and_money_as_string(api_client, seller):
     assert data["price"] == "99.90"
     assert data["currency"] == "USD"
     assert data["whatnot_id"] == "TGlzdGluZzo0Mg=="
-    assert data["category"] == "16"
+    assert data["category"] == "UHJvZHVjdFRheG9ub215Tm9kZToxNg=="
     assert data["sync_state"] == "synced"
     assert data["updated_at"].endswith("Z")
     assert "raw" not in data

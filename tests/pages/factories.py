@@ -60,7 +60,7 @@ class ListingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Levi's 501 Big E 32x30 no. {n}")
     description = "Vintage 1960s selvedge, light fading, no repairs."
     brand = "Levi's"
-    taxonomy_node_id = "16"
+    taxonomy_node_id = "UHJvZHVjdFRheG9ub215Tm9kZToxNg=="
     price = Decimal("120.00")
     quantity = 1
     published = True

@@ -36,8 +36,8 @@ class ListingSerializer(serializers.ModelSerializer):
     category = serializers.ChoiceField(
         source="taxonomy_node_id",
         choices=(),
-        help_text="A Whatnot category id that accepts listings, e.g. 16 for "
-        "Men's Vintage Clothing.",
+        help_text="The global id of a Whatnot category that accepts listings, e.g. "
+        "UHJvZHVjdFRheG9ub215Tm9kZToxNg== for Men's Vintage Clothing.",
         error_messages={
             "required": CATEGORY_REQUIRED,
             "invalid_choice": "Category {input} is not a Whatnot category that "
