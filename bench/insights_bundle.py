@@ -37,7 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Avg, Count, Q  # noqa: E402
 
 from research.insights.bundle import build_market_bundle  # noqa: E402
-from research.insights.filters import apply_filters, parse_filters  # noqa: E402
+from research.insights.filters import cohort_listings, parse_filters  # noqa: E402
 from research.models import MarketListing  # noqa: E402
 
 AS_OF = datetime(2026, 12, 1, tzinfo=UTC)
@@ -87,7 +87,7 @@ def fill(rows: int) -> None:
 
 
 def baseline(filters: dict) -> None:
-    cohort = apply_filters(MarketListing.objects.all(), filters)
+    cohort = cohort_listings(filters)
     cohort.aggregate(total=Count("id"), sold=Count("id", filter=Q(sold=True)))
     cohort.filter(sold=True).aggregate(Avg("sold_price"))
 
@@ -113,7 +113,7 @@ def main() -> None:
     print(f"{'cohort':<18} {'rows':>9} {'baseline s':>11} {'bundle s':>9} {'ratio':>6}")
     for name, raw in COHORTS.items():
         filters = parse_filters(raw)
-        size = apply_filters(MarketListing.objects.all(), filters).count()
+        size = cohort_listings(filters).count()
         base = timed(lambda f=filters: baseline(f), options.repeat)
         bundle = timed(lambda f=filters: build_market_bundle(f, AS_OF), options.repeat)
         print(

@@ -46,7 +46,7 @@ class RedactSecretsFilter(logging.Filter):
 
 
 class SecretSafeExceptionReporterFilter(SafeExceptionReporterFilter):
-    """Django's error-report filter, extended to frames nobody decorated.
+    """Django's error-report filter, extended to undecorated frames.
 
     Besides variables marked with sensitive_variables, it hides every frame
     variable whose name looks like a credential (allauth's OAuth frames hold

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from research.cohorts.bins import exact_quantile
 from research.cohorts.facts import eligible_listings
-from research.cohorts.models import CohortSummary
+from research.cohorts.models import CohortSummary, Grain
 
 MAX_COMPS = 500
 SHOWN_COMPS = 20
@@ -191,7 +191,7 @@ def canonical_brand(brand: str) -> str:
     if known is None or brand_token(brand) not in known:
         known = {
             brand_token(value): value
-            for value in CohortSummary.objects.filter(level="brand")
+            for value in CohortSummary.objects.filter(level="brand", grain=Grain.ALL)
             .exclude(brand="")
             .values_list("brand", flat=True)
             .distinct()

@@ -15,6 +15,8 @@ from django.db import transaction
 from accounts.models import User
 
 from .models import Listing, ListingEvent, SyncRun
+from .services.push import queue_push, resolve_conflict
+from .services.sync import queue_sync
 
 
 class ListingInConflict(Exception):
@@ -40,8 +42,6 @@ def save_listing_edit(listing: Listing, changed_fields: Iterable[str] = ()) -> N
 
 
 def _save_pending_and_queue_push(listing: Listing, message: str) -> None:
-    from .services.push import queue_push
-
     with transaction.atomic():
         listing.sync_state = Listing.SyncState.PENDING
         listing.sync_error = ""
@@ -63,8 +63,6 @@ def _describe_edit(created: bool, changed_fields: Iterable[str]) -> str:
 
 def resolve_listing_conflict(listing: Listing, keep: str) -> None:
     """Keep the seller's version ("local") or Whatnot's ("remote")."""
-    from .services.push import resolve_conflict
-
     with transaction.atomic():
         resolve_conflict(listing, keep=keep)
         ListingEvent.objects.create(
@@ -91,6 +89,4 @@ def retry_failed_pushes(listings: Iterable[Listing]) -> list[Listing]:
 
 def queue_full_syncs(sellers: Iterable[User]) -> list[SyncRun]:
     """Queue a full sync for each seller, reusing one that is already queued."""
-    from .services.sync import queue_sync
-
     return [queue_sync(seller, kind=SyncRun.Kind.FULL) for seller in sellers]

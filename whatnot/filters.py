@@ -61,6 +61,7 @@ class ListingFilter(django_filters.FilterSet):
         ),
         field_labels={"updated_at": "Last changed"},
         label="Sort",
+        empty_label="Last changed (newest first)",
     )
 
     class Meta:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Listing
-from .taxonomy import category_choices
+from .taxonomy import category_choices, find_category, listing_taxonomy_id
 from .validation import (
     CATEGORY_REQUIRED,
     DESCRIPTION_REQUIRED,
@@ -19,6 +19,15 @@ from .validation import (
     validate_quantity,
     validate_title,
 )
+
+
+class CategoryField(forms.ChoiceField):
+    """A category choice that also accepts a plain category number."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        category = find_category(value)
+        return category.id if category else value
 
 
 class ListingForm(forms.ModelForm):
@@ -43,7 +52,7 @@ class ListingForm(forms.ModelForm):
             "max_length": "Brand has more than 64 characters. Shorten it.",
         },
     )
-    taxonomy_node_id = forms.ChoiceField(
+    taxonomy_node_id = CategoryField(
         label="Category",
         choices=(),
         error_messages={
@@ -61,6 +70,7 @@ class ListingForm(forms.ModelForm):
         error_messages=PRICE_ERROR_MESSAGES,
     )
     quantity = forms.IntegerField(
+        initial=1,
         validators=[validate_quantity],
         widget=forms.NumberInput(attrs={"min": "0", "step": "1"}),
         error_messages=QUANTITY_ERROR_MESSAGES,
@@ -87,3 +97,5 @@ class ListingForm(forms.ModelForm):
             ("", "Choose a category"),
             *category_choices(),
         ]
+        if self.instance.pk and not self.instance.taxonomy_node_id:
+            self.initial["taxonomy_node_id"] = listing_taxonomy_id(self.instance)

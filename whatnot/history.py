@@ -1,8 +1,8 @@
 """Record a ListingEvent whenever a listing's sync state changes.
 
-The handlers see saves made through ``Model.save()``, which is how a push
-records its outcome. Bulk writes (``QuerySet.update``, ``bulk_create`` and raw
-upserts) bypass signals, so they leave no event.
+The signal handlers see saves made through ``Model.save()``. Bulk writes
+(``QuerySet.update``, ``bulk_create`` and raw upserts) bypass signals, so code
+that changes sync_state that way calls record_state_change itself.
 """
 
 from __future__ import annotations
@@ -39,10 +39,18 @@ def record_sync_state_change(
         return
     if previous == current:
         return
+    record_state_change(instance.pk, previous or "", current, instance.sync_error)
+
+
+def record_state_change(
+    listing_id: int, from_state: str, to_state: str, error: str = ""
+) -> None:
+    """Add a state-change event to a listing's history; the error is kept for
+    the failed and conflict states only."""
     ListingEvent.objects.create(
-        listing=instance,
+        listing_id=listing_id,
         kind=ListingEvent.Kind.STATE_CHANGED,
-        from_state=previous or "",
-        to_state=current,
-        message=instance.sync_error if current in STATES_WITH_ERROR else "",
+        from_state=from_state,
+        to_state=to_state,
+        message=error if to_state in STATES_WITH_ERROR else "",
     )

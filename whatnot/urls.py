@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .webhooks.views import receive_whatnot_webhook
 
 app_name = "whatnot"
 
@@ -25,4 +26,8 @@ urlpatterns = [
     path("sync/", views.sync_status, name="sync_status"),
     path("sync/now/", views.sync_now, name="sync_now"),
     path("sync/runs/<int:pk>/progress/", views.sync_progress, name="sync_progress"),
+    # Both spellings answer directly: a redirect would turn Whatnot's POST into
+    # a failed delivery.
+    path("webhooks/whatnot/", receive_whatnot_webhook, name="webhook"),
+    path("webhooks/whatnot", receive_whatnot_webhook, name="webhook-no-slash"),
 ]

@@ -7,7 +7,6 @@ sync.
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from allauth.socialaccount.models import SocialAccount
@@ -179,23 +178,8 @@ def _write_connection(
 
 
 def queue_first_sync(user) -> None:
-    """Queue a full sync through whatnot.services.sync.queue_sync.
+    """Queue a full sync of the newly connected store."""
+    # Imported here because whatnot's client imports this app's token service.
+    from whatnot.services.sync import queue_sync
 
-    NOTE: whatnot.services.sync is built separately; until it provides
-    queue_sync, connecting stores the tokens and queues nothing.
-    """
-    try:
-        sync = importlib.import_module("whatnot.services.sync")
-    except ModuleNotFoundError as exc:
-        if exc.name not in {"whatnot.services", "whatnot.services.sync"}:
-            raise
-        sync = None
-    queue_sync = getattr(sync, "queue_sync", None)
-    if queue_sync is None:
-        logger.info(
-            "whatnot.services.sync.queue_sync is not available; no first sync "
-            "queued for user %s",
-            user.pk,
-        )
-        return
     queue_sync(user, kind="full")

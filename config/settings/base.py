@@ -50,6 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that webhook deliveries skip the middleware below; see its
+    # docstring for why none of it applies to them.
+    "whatnot.webhooks.middleware.WebhookFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +112,11 @@ def tune_sqlite(database: dict) -> dict:
         "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
         "PRAGMA busy_timeout=30000;PRAGMA foreign_keys=ON;",
     )
+    # Keep connections open between requests. A new connection runs the PRAGMAs
+    # above. And when the last connection to a WAL database closes, SQLite
+    # checkpoints the WAL and deletes it, which a server with one busy process
+    # would otherwise pay on every request.
+    database.setdefault("CONN_MAX_AGE", 600)
     return database
 
 
@@ -224,6 +232,9 @@ WHATNOT_SYNC_TASK_BUDGET_SECONDS = env.int(
 # An incremental sync asks for changes since the previous run started, less
 # this margin for clock skew between selvedge and Whatnot.
 WHATNOT_SYNC_OVERLAP_SECONDS = env.int("WHATNOT_SYNC_OVERLAP_SECONDS", default=60)
+# Seconds a received webhook event may wait for a worker before the requeue
+# sweep queues it again.
+WHATNOT_WEBHOOK_REQUEUE_AFTER = env.int("WHATNOT_WEBHOOK_REQUEUE_AFTER", default=120)
 
 SOCIALACCOUNT_PROVIDERS = {
     "whatnot": {
@@ -317,6 +328,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research.tasks.imports.reextract_outdated_attributes_task",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    "requeue-overdue-webhook-events": {
+        "task": "whatnot.tasks.webhooks.requeue_overdue_webhook_events_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

@@ -20,7 +20,10 @@ Keys are stable: "sold_count", "period.median_sold_price",
 whose value is unknown (no sales, a zero base) is left out rather than sent as
 null.
 
-TODO: build market bundles through research.cohorts once it is on main.
+Market cohorts are the dashboards' (research.cohorts): the same filters and
+the same eligible rows. The figures are computed here from those rows, exactly,
+rather than read from the binned summary tables, so that a claim can be
+checked to the cent.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
@@ -36,7 +40,7 @@ from research.models import MarketListing
 from whatnot.models import Listing, Sale
 
 from .figures import change_percent, median, money, quantile, ratio_percent
-from .filters import apply_filters, describe_filters, filter_terms
+from .filters import cohort_listings, describe_filters, filter_terms
 
 BUNDLE_SCHEMA = 1
 MOVER_LIMIT = 5
@@ -98,6 +102,10 @@ class Builder:
         )
 
 
+def research_currency() -> str:
+    return getattr(settings, "RESEARCH_CURRENCY", "USD")
+
+
 def label_for(key: str) -> str:
     window, _, name = key.partition(".")
     if window in WINDOW_LABELS and name:
@@ -130,11 +138,11 @@ def build_market_bundle(filters: dict, as_of: datetime) -> dict:
     """
     days = filters["days"]
     bounds = period_bounds(as_of, days)
-    cohort = apply_filters(MarketListing.objects.all(), filters)
+    currency = research_currency()
+    # cohort_listings() leaves out the rows of sellers who opted out of market
+    # research. Prices in other currencies are left out, as the dashboards do.
+    cohort = cohort_listings(filters).filter(currency=currency)
     cohort = cohort.filter(Q(listed_at__isnull=True) | Q(listed_at__lt=as_of))
-    # A seller who opted out of market research keeps their rows out of every
-    # market figure and example, even rows ingested before they opted out.
-    cohort = cohort.exclude(seller__include_in_market_research=False)
     recent = _recent_sales(cohort, filters, bounds)
     figures = Builder()
     _market_totals(figures, cohort, bounds)
@@ -147,7 +155,7 @@ def build_market_bundle(filters: dict, as_of: datetime) -> dict:
             "kind": "market",
             "description": describe_filters(filters),
             "filters": filters,
-            "currency": filters.get("currency", "USD"),
+            "currency": currency,
         },
         "period": period_json(bounds, days),
         "figures": figures.figures,

@@ -4,10 +4,8 @@ errors), plus connecting, against a local Whatnot OAuth server."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import sys
-import types
 from urllib.parse import urlparse
 
 import pytest
@@ -21,7 +19,6 @@ from django.views.debug import ExceptionReporter
 from accounts.models import WhatnotConnection
 from accounts.providers.whatnot.provider import WhatnotProvider
 from accounts.providers.whatnot.views import WhatnotOAuth2Adapter
-from accounts.services.connections import queue_first_sync
 from tests.accounts.fake_whatnot import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -31,6 +28,7 @@ from tests.accounts.fake_whatnot import (
 from tests.accounts.oauth_flow import connect, consent, start_oauth
 from tests.factories import UserFactory, WhatnotConnectionFactory
 from tests.fixtures.processes import free_port
+from whatnot.models import SyncRun
 
 pytestmark = pytest.mark.django_db
 
@@ -333,30 +331,20 @@ def test_error_pages_and_logs_hold_no_token(seller_client, fake_whatnot, caplog)
         assert secret not in caplog.text
 
 
-def test_first_sync_queued_when_available(seller, monkeypatch):
-    calls = []
-    module = types.ModuleType("whatnot.services.sync")
-    module.queue_sync = lambda user, kind: calls.append((user.pk, kind))
-    monkeypatch.setitem(sys.modules, "whatnot.services.sync", module)
-
-    queue_first_sync(seller)
-
-    assert calls == [(seller.pk, "full")]
-
-
-def test_connect_queues_first_sync_on_commit(
-    seller_client, seller, fake_whatnot, monkeypatch, django_capture_on_commit_callbacks
+def test_connect_queues_full_sync(
+    seller_client, seller, fake_whatnot, django_capture_on_commit_callbacks
 ):
-    calls = []
-    module = types.ModuleType("whatnot.services.sync")
-    module.queue_sync = lambda user, kind: calls.append((user.pk, kind))
-    monkeypatch.setitem(sys.modules, "whatnot.services.sync", module)
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks:
         connect(seller_client, fake_whatnot)
+    with django_capture_on_commit_callbacks() as enqueues:
+        for callback in callbacks:
+            callback()
 
+    [run] = SyncRun.objects.filter(seller=seller)
     assert len(callbacks) == 1
-    assert calls == [(seller.pk, "full")]
+    assert run.kind == SyncRun.Kind.FULL
+    assert run.status == SyncRun.Status.QUEUED
+    assert len(enqueues) == 1
 
 
 def test_failed_connect_queues_nothing(
@@ -368,16 +356,6 @@ def test_failed_connect_queues_nothing(
         connect(seller_client, fake_whatnot)
 
     assert callbacks == []
-
-
-def test_first_sync_skipped_until_sync_exists(seller, caplog):
-    if importlib.util.find_spec("whatnot.services") is not None:
-        pytest.skip("whatnot.services exists, so the guard is not exercised")
-    caplog.set_level(logging.INFO)
-
-    queue_first_sync(seller)
-
-    assert "queue_sync is not available" in caplog.text
 
 
 def test_callback_error_report_hides_tokens(

@@ -207,7 +207,8 @@ def test_expired_sandbox_code(loopback_client, seller, sandbox_factory, settings
 
 
 def _approve_without_browser(sandbox, query: dict) -> str:
-    """POST the sandbox's consent form; return the callback path and query."""
+    """Approve on the sandbox's consent form and return the callback path and
+    query."""
     form = {
         key: query[key]
         for key in ("client_id", "redirect_uri", "response_type", "scope", "state")

@@ -6,14 +6,20 @@ from decimal import Decimal
 
 import pytest
 
-from tests.pages.factories import ListingFactory
+from tests.pages.factories import (
+    ListingFactory,
+    ProductFactory,
+    ProductVariantFactory,
+)
+from whatnot.api.serializers import ListingSerializer
 from whatnot.models import Listing, ListingEvent
+from whatnot.taxonomy import taxonomy_id
 
 VALID = {
     "title": "Levi's 501 Big E 1966 32x30",
     "description": "Single stitch, red line selvedge.",
     "brand": "Levi's",
-    "category": "UHJvZHVjdFRheG9ub215Tm9kZToxNg==",
+    "category": "16",
     "price": "245.00",
     "quantity": 1,
     "published": True,
@@ -160,7 +166,7 @@ def test_pagination_reports_count_and_next(api_client, seller):
             {"category": "654"},
             "category",
             "Category 654 is not a Whatnot category that accepts listings. Use one "
-            "of the ids the schema lists.",
+            "of the ids in this field's description.",
             id="category-not-a-leaf",
         ),
     ],
@@ -200,3 +206,47 @@ def test_read_only_fields_are_ignored_on_update(api_client, seller):
     listing.refresh_from_db()
     assert listing.sync_state == Listing.SyncState.CONFLICT
     assert listing.whatnot_id != "forged"
+
+
+def test_category_reads_from_product_when_listing_has_none(api_client, seller):
+    variant = ProductVariantFactory(
+        product=ProductFactory(seller=seller, taxonomy_node_id=taxonomy_id(659))
+    )
+    listing = ListingFactory(seller=seller, variant=variant, taxonomy_node_id="")
+
+    data = api_client.get(f"/api/listings/{listing.pk}/").json()
+
+    assert data["category"] == taxonomy_id(659)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("16", id="number-string"),
+        pytest.param(16, id="number"),
+        pytest.param("UHJvZHVjdFRheG9ub215Tm9kZToxNg==", id="taxonomy-id"),
+    ],
+)
+def test_category_accepts_number_or_taxonomy_id(api_client, value):
+    serializer = ListingSerializer(data={**VALID, "category": value})
+
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.validated_data["taxonomy_node_id"] == taxonomy_id(16)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("UHJvZHVjdDoxNg==", id="other-node-type"),
+        pytest.param("not base64!", id="garbage"),
+        pytest.param("ÿ16", id="non-ascii"),
+        pytest.param("/w==", id="base64-of-invalid-utf8"),
+        pytest.param(["16"], id="list"),
+        pytest.param(None, id="null"),
+    ],
+)
+def test_category_rejects_other_values(api_client, value):
+    serializer = ListingSerializer(data={**VALID, "category": value})
+
+    assert not serializer.is_valid()
+    assert list(serializer.errors) == ["category"]

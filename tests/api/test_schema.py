@@ -129,10 +129,6 @@ def test_listing_reads_have_no_server_errors(api_schema, seller_token):
 
 
 def test_listing_writes_have_no_server_errors(api_schema, seller_token):
-    pytest.importorskip(
-        "whatnot.services.push", reason="the push engine is not on this branch"
-    )
-
     labels = fuzz_operations(api_schema, ["POST", "PUT", "PATCH"], seller_token)
 
     assert sorted(labels) == [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from research.cohorts import rebuild_summaries
 from research.insights.models import SummaryReport
 from research.tasks.insights import generate_summary_task
 from tests.fixtures.browser import log_in
@@ -20,17 +21,18 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_analyst_summarizes_a_cohort_and_reads_the_report(
+def test_analyst_summarizes_cohort_dashboard(
     page, live_server, analyst, openai_settings, openai_server
 ):
     market = build_market(timezone.now())
+    rebuild_summaries()
     top_sale = market["505_period"][2]
     openai_server.script(grounded(claims_505))
     log_in(page, live_server.url, analyst.username, PASSWORD)
 
     with running_worker(queues="insights", **worker_env(openai_server)):
         page.goto(
-            f"{live_server.url}/research/summaries/?brand=levis&lot=505&decade=1990s"
+            f"{live_server.url}/research/cohorts/?brand=levis&lot=505&decade=1990s"
         )
         page.get_by_role("button", name="Summarize this view").click()
         page.get_by_text("Writing the summary.").wait_for()
@@ -89,10 +91,13 @@ def test_invalid_filter_shows_its_error_in_place(page, live_server, analyst, set
     settings.OPENAI_API_KEY = "sk-test-key-0123456789"
     log_in(page, live_server.url, analyst.username, PASSWORD)
 
-    page.goto(f"{live_server.url}/research/summaries/?brand=levis&decade=nineties")
+    page.goto(f"{live_server.url}/research/summaries/?brand=levis&waist_min=abc")
     page.get_by_role("button", name="Summarize this view").click()
 
     error = page.locator(".summarize-result [role=alert]")
     error.wait_for()
-    assert error.inner_text() == "Invalid decade 'nineties': write it as 1990s or 90s."
+    assert error.inner_text() == (
+        "waist_min: Enter a whole number. Got 'abc'; expected a whole number of "
+        "inches from 20 to 60, e.g. 30."
+    )
     assert SummaryReport.objects.count() == 0

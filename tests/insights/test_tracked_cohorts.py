@@ -31,7 +31,7 @@ def test_weekly_task_queues_one_report_per_active_cohort(
 ):
     levis = TrackedCohort.objects.create(
         name="1990s Levi's 505",
-        filters={"brand": "levis", "lot": "505", "decade": "90s"},
+        filters={"brand": "levis", "lot": "505", "decade": "1990s"},
     )
     TrackedCohort.objects.create(name="Paused", filters={"brand": "lee"}, active=False)
 
@@ -86,13 +86,16 @@ def test_weekly_task_skips_a_cohort_with_invalid_filters(
 
 
 def test_tracked_cohort_clean_names_the_bad_filter():
-    cohort = TrackedCohort(name="Bad", filters={"decade": "nineties"})
+    cohort = TrackedCohort(name="Bad", filters={"waist_min": "huge"})
 
     with pytest.raises(ValidationError) as error:
         cohort.full_clean()
 
     assert error.value.message_dict == {
-        "filters": ["Invalid decade 'nineties': write it as 1990s or 90s."]
+        "filters": [
+            "waist_min: Enter a whole number. Got 'huge'; expected a whole number "
+            "of inches from 20 to 60, e.g. 30."
+        ]
     }
 
 
@@ -105,14 +108,14 @@ def test_admin_adds_a_tracked_cohort_with_normalized_filters(client, staff_user)
         reverse("admin:research_trackedcohort_add"),
         {
             "name": "Big E",
-            "filters": '{"big_e": "yes", "brand": "levis"}',
+            "filters": '{"selvedge": "yes", "brand": "levis"}',
             "active": "on",
         },
     )
 
     assert response.status_code == 302
     cohort = TrackedCohort.objects.get()
-    assert cohort.filters == {"big_e": "true", "brand": "levis", "days": 7}
+    assert cohort.filters == {"selvedge": "yes", "brand": "levis", "days": 7}
 
 
 def test_admin_rejects_a_tracked_cohort_with_bad_filters(client, staff_user):
@@ -122,11 +125,11 @@ def test_admin_rejects_a_tracked_cohort_with_bad_filters(client, staff_user):
 
     response = client.post(
         reverse("admin:research_trackedcohort_add"),
-        {"name": "Bad", "filters": '{"waist": "huge"}', "active": "on"},
+        {"name": "Bad", "filters": '{"waist_min": "huge"}', "active": "on"},
     )
 
     assert response.status_code == 200
-    assert "Filter &#x27;waist&#x27; needs a whole number, not &#x27;huge&#x27;." in (
+    assert "waist_min: Enter a whole number. Got &#x27;huge&#x27;" in (
         response.content.decode()
     )
     assert TrackedCohort.objects.count() == 0

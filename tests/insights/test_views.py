@@ -51,7 +51,7 @@ def test_analyst_request_queues_a_market_report(
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
             reverse("research:summarize"),
-            {"brand": "levis", "lot": "505", "decade": "90s", "page": "3"},
+            {"brand": "levis", "lot": "505", "decade": "1990s", "page": "3"},
         )
 
     report = SummaryReport.objects.get()
@@ -97,11 +97,11 @@ def test_invalid_filter_is_400_naming_the_value(client, analyst, htmx):
     headers = {"HX-Request": "true"} if htmx else {}
 
     response = client.post(
-        reverse("research:summarize"), {"decade": "nineties"}, headers=headers
+        reverse("research:summarize"), {"waist_min": "abc"}, headers=headers
     )
 
     assert response.status_code == 400
-    assert "Invalid decade &#x27;nineties&#x27;: write it as 1990s or 90s." in (
+    assert "waist_min: Enter a whole number. Got &#x27;abc&#x27;; expected" in (
         response.content.decode()
     )
     assert SummaryReport.objects.count() == 0
@@ -274,3 +274,35 @@ def test_queued_report_page_polls_its_status(client, analyst, market_report):
     assert f'hx-get="{status_url}?on_report_page=1"' in page.content.decode()
     assert 'hx-trigger="every 2s"' in partial.content.decode()
     assert f'href="{market_report.get_absolute_url()}"' not in partial.content.decode()
+
+
+def test_cohort_dashboard_offers_summarize_with_its_filters(
+    client, analyst, market, settings
+):
+    from research.cohorts import rebuild_summaries
+
+    settings.OPENAI_API_KEY = "sk-test-key-0123456789"
+    rebuild_summaries()
+    client.force_login(analyst)
+
+    response = client.get(
+        reverse("research:cohort"), {"brand": "levis", "lot": "505", "bucket": "week"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{reverse("research:summarize")}"' in body
+    assert '<input type="hidden" name="brand" value="levis">' in body
+    assert '<input type="hidden" name="lot" value="505">' in body
+    assert '<input type="hidden" name="bucket"' not in body
+
+
+def test_sales_page_offers_a_summary_of_own_sales(client, seller, settings):
+    settings.OPENAI_API_KEY = "sk-test-key-0123456789"
+    client.force_login(seller)
+
+    response = client.get(reverse("whatnot:sale_list"))
+
+    body = response.content.decode()
+    assert f'action="{reverse("research:summarize_sales")}"' in body
+    assert "Summarize this view" in body

@@ -11,6 +11,7 @@ from accounts.models import Role, WhatnotConnection
 from accounts.roles import grant_role
 from tests.factories import UserFactory
 from whatnot.models import Listing, Order, Product, ProductVariant, Sale, SyncRun
+from whatnot.taxonomy import taxonomy_id
 
 
 class SellerFactory(UserFactory):
@@ -60,7 +61,7 @@ class ListingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Levi's 501 Big E 32x30 no. {n}")
     description = "Vintage 1960s selvedge, light fading, no repairs."
     brand = "Levi's"
-    taxonomy_node_id = "UHJvZHVjdFRheG9ub215Tm9kZToxNg=="
+    taxonomy_node_id = taxonomy_id(16)
     price = Decimal("120.00")
     quantity = 1
     published = True

@@ -82,7 +82,7 @@ def test_other_sellers_listing_cannot_be_edited(seller_client, other_seller):
         {
             "title": "Mine now",
             "description": "x",
-            "taxonomy_node_id": "UHJvZHVjdFRheG9ub215Tm9kZToxNg==",
+            "taxonomy_node_id": "16",
             "price": "10.00",
             "quantity": "1",
         },

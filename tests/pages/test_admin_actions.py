@@ -11,13 +11,8 @@ from django.urls import reverse
 
 from tests.pages.factories import ListingFactory, SyncRunFactory
 from whatnot.models import Listing, ListingEvent, SyncRun
-
-push_tasks = pytest.importorskip(
-    "whatnot.tasks.push", reason="the push engine is not on this branch"
-)
-sync_tasks = pytest.importorskip(
-    "whatnot.tasks.sync", reason="the sync engine is not on this branch"
-)
+from whatnot.tasks import push as push_tasks
+from whatnot.tasks import sync as sync_tasks
 
 
 @pytest.fixture

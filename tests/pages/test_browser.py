@@ -15,10 +15,6 @@ from tests.fixtures.sandbox import running_sandbox
 from tests.pages.factories import SellerFactory, WhatnotConnectionFactory
 from whatnot.models import Listing
 
-pytest.importorskip(
-    "whatnot.services.push", reason="the push engine is not on this branch"
-)
-
 PASSWORD = "correct-horse-battery-staple"
 SYNC_TIMEOUT_MS = 90_000
 

@@ -49,7 +49,7 @@ def test_form_errors_are_announced_and_linked(page, live_server, seller):
     page.get_by_role("button", name="Create listing").click()
 
     alert = page.get_by_role("alert")
-    assert "The listing was not saved. Fix 5 fields" in alert.inner_text()
+    assert "The listing was not saved. Fix 4 fields" in alert.inner_text()
     title = page.get_by_label("Title")
     assert title.get_attribute("aria-invalid") == "true"
     assert "id_title_error" in title.get_attribute("aria-describedby")

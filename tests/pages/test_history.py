@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.pages.factories import ListingFactory
+from whatnot.history import record_state_change
 from whatnot.models import Listing, ListingEvent
 
 
@@ -75,3 +76,18 @@ def test_deferred_load_then_save_records_nothing(seller):
     listing.save()
 
     assert not ListingEvent.objects.exists()
+
+
+def test_record_state_change_for_bulk_writers(seller):
+    listing = ListingFactory(seller=seller)
+
+    record_state_change(listing.pk, "pending", "synced", "ignored when synced")
+    record_state_change(listing.pk, "synced", "failed", "Whatnot returned 500")
+
+    events = list(
+        listing.events.order_by("id").values_list("from_state", "to_state", "message")
+    )
+    assert events == [
+        ("pending", "synced", ""),
+        ("synced", "failed", "Whatnot returned 500"),
+    ]

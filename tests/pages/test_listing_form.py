@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from tests.pages.factories import ListingFactory
+from tests.pages.factories import (
+    ListingFactory,
+    ProductFactory,
+    ProductVariantFactory,
+)
 from whatnot.forms import ListingForm
 from whatnot.models import Listing, ListingEvent
+from whatnot.taxonomy import taxonomy_id
 
 VALID = {
     "title": "Levi's 501 Big E 1966 32x30",
     "description": "Single stitch, red line selvedge, light fading.",
     "brand": "Levi's",
-    "taxonomy_node_id": "UHJvZHVjdFRheG9ub215Tm9kZToxNg==",
+    "taxonomy_node_id": "16",
     "price": "245.00",
     "quantity": "1",
     "published": "on",
@@ -212,3 +219,52 @@ def test_quantity_above_database_range_is_rejected():
     assert errors == {
         "quantity": ["Quantity 2147483648 is too large: enter at most 2147483647."]
     }
+
+
+def test_edit_page_shows_price_range_of_comparable_sales(seller_client, seller):
+    from research.models import MarketListing
+
+    for number, price in enumerate(["100.00", "120.00", "140.00", "160.00", "180.00"]):
+        MarketListing.objects.create(
+            platform="poshmark",
+            external_id=f"comp-{number}",
+            title=f"Levi's 501 comp {number}",
+            brand="Levi's",
+            sold=True,
+            sold_price=Decimal(price),
+        )
+    listing = ListingFactory(seller=seller, brand="Levi's", title="Levi's 501")
+
+    page = seller_client.get(
+        reverse("whatnot:listing_update", args=[listing.pk])
+    ).content.decode()
+
+    assert 'data-comps="price_low">$120.00<' in page
+    assert 'data-comps="price_high">$160.00<' in page
+    assert "middle half of 5 sales" in page
+
+
+def test_comps_partial_without_brand_shows_hint(seller_client):
+    response = seller_client.get(
+        reverse("whatnot:listing_comps"), {"title": "plain jeans"}
+    )
+
+    assert "once market data for this brand exists" in response.content.decode()
+
+
+def test_category_number_is_stored_as_taxonomy_id():
+    form = ListingForm({**VALID, "taxonomy_node_id": "659"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["taxonomy_node_id"] == "UHJvZHVjdFRheG9ub215Tm9kZTo2NTk="
+
+
+def test_edit_form_takes_category_from_product(seller):
+    variant = ProductVariantFactory(
+        product=ProductFactory(seller=seller, taxonomy_node_id=taxonomy_id(146))
+    )
+    listing = ListingFactory(seller=seller, variant=variant, taxonomy_node_id="")
+
+    form = ListingForm(instance=listing)
+
+    assert form["taxonomy_node_id"].value() == taxonomy_id(146)

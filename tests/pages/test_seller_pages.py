@@ -14,7 +14,7 @@ from tests.pages.factories import (
     SyncRunFactory,
     WhatnotConnectionFactory,
 )
-from whatnot.models import Listing, ListingEvent, SyncRun
+from whatnot.models import Listing, ListingEvent, SyncRun, WebhookEvent
 
 
 def test_dashboard_shows_counts_connection_and_sales(seller_client, seller):
@@ -213,3 +213,20 @@ def test_htmx_sync_now_without_connection_reloads_page(seller_client):
 
     assert response["HX-Redirect"] == reverse("whatnot:sync_status")
     assert not SyncRun.objects.exists()
+
+
+def test_sync_page_shows_webhook_health(seller_client, connected_seller):
+    whatnot_id = connected_seller.whatnot_connection.whatnot_user_id
+    for number, status in enumerate(["processed", "processed", "failed"]):
+        WebhookEvent.objects.create(
+            event_id=f"evt_health_{number}",
+            topic="listing/updated",
+            seller_whatnot_id=whatnot_id,
+            body=b"{}",
+            status=status,
+        )
+
+    page = seller_client.get(reverse("whatnot:sync_status")).content.decode()
+
+    assert "Webhook deliveries" in page
+    assert '<div class="stat">3</div>' in page

@@ -183,3 +183,17 @@ def test_refresh_invalidates_cached_movers(db, django_capture_on_commit_callback
         refresh_summaries_for(listing_ids=[row.id for row in listings[:5]])
 
     assert top_movers(parse_filters({})).risers[0].recent_median == Decimal("201.00")
+
+
+def test_research_choice_change_queues_refresh(db, django_capture_on_commit_callbacks):
+    seller = UserFactory(username="switcher")
+
+    with django_capture_on_commit_callbacks() as unchanged:
+        seller.first_name = "Sam"
+        seller.save()
+    with django_capture_on_commit_callbacks() as changed:
+        seller.include_in_market_research = False
+        seller.save()
+
+    assert len(unchanged) == 0
+    assert len(changed) == 1

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
-from graphql import parse, validate
+from graphql import parse, print_ast, validate
 
 from whatnot.client.documents import (
     load_document,
@@ -44,19 +46,15 @@ def test_schema_rejects_price_on_listing_interface():
     assert "Cannot query field 'price' on type 'Listing'" in errors[0].message
 
 
-def test_operation_gets_only_the_fragments_it_spreads():
-    me = load_document("me")
-    listing = load_document("listing")
+def test_shared_fragment_copies_are_identical():
+    copies: dict[str, set[str]] = defaultdict(set)
+    for name in operation_names():
+        for definition in load_document(name).definitions:
+            if definition.kind == "fragment_definition":
+                copies[definition.name.value].add(print_ast(definition))
 
-    assert [definition.kind for definition in me.definitions] == [
-        "operation_definition"
-    ]
-    fragment_names = {
-        definition.name.value
-        for definition in listing.definitions
-        if definition.kind == "fragment_definition"
-    }
-    assert fragment_names == {"ListingFields", "MoneyFields"}
+    assert {"ListingFields", "MoneyFields"} <= set(copies)
+    assert {name: len(texts) for name, texts in copies.items() if len(texts) > 1} == {}
 
 
 def test_unknown_operation_names_the_folder():

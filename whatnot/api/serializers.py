@@ -3,10 +3,12 @@ with a UTC offset, and Whatnot ids are strings."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Listing, Sale, SyncRun
-from ..taxonomy import category_choices
+from ..taxonomy import find_category, listable_categories, listing_taxonomy_id
 from ..validation import (
     CATEGORY_REQUIRED,
     DESCRIPTION_REQUIRED,
@@ -18,6 +20,30 @@ from ..validation import (
     validate_quantity,
     validate_title,
 )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CategoryField(serializers.Field):
+    """The listing's category as a taxonomy id; accepts the plain number too."""
+
+    default_error_messages = {
+        "required": CATEGORY_REQUIRED,
+        "null": CATEGORY_REQUIRED,
+        "invalid_choice": "Category {input} is not a Whatnot category that accepts "
+        "listings. Use one of the ids in this field's description.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, listing) -> str:
+        return listing_taxonomy_id(listing)
+
+    def to_internal_value(self, data) -> dict:
+        category = find_category(str(data)) if isinstance(data, str | int) else None
+        if category is None:
+            self.fail("invalid_choice", input=data)
+        return {"taxonomy_node_id": category.id}
 
 
 class ListingSerializer(serializers.ModelSerializer):
@@ -33,16 +59,14 @@ class ListingSerializer(serializers.ModelSerializer):
         },
     )
     brand = serializers.CharField(max_length=64, allow_blank=True, required=False)
-    category = serializers.ChoiceField(
-        source="taxonomy_node_id",
-        choices=(),
-        help_text="The global id of a Whatnot category that accepts listings, e.g. "
-        "UHJvZHVjdFRheG9ub215Tm9kZToxNg== for Men's Vintage Clothing.",
-        error_messages={
-            "required": CATEGORY_REQUIRED,
-            "invalid_choice": "Category {input} is not a Whatnot category that "
-            "accepts listings. Use one of the ids the schema lists.",
-        },
+    category = CategoryField(
+        help_text="Whatnot taxonomy id of a category that accepts listings, "
+        "or its number: "
+        + "; ".join(
+            f"{category.number} or {category.id} = {category.path}"
+            for category in listable_categories()
+        )
+        + ". Empty when Whatnot reported none.",
     )
     # Null only on output: an auction synced from Whatnot has no fixed price.
     # validate_price below rejects a null in a request.
@@ -101,10 +125,6 @@ class ListingSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
 
     def validate_price(self, value):
         if value is None:

@@ -15,6 +15,7 @@ from accounts.models import WhatnotConnection
 
 from ..edits import ListingInConflict, save_listing_edit
 from ..models import Listing, Sale, SyncRun
+from ..services.sync import queue_sync
 from .filters import ListingFilter, SaleFilter, SyncRunFilter
 from .permissions import IsSeller
 from .serializers import (
@@ -51,7 +52,7 @@ class ListingViewSet(
     sync_state "pending" and queues a push to Whatnot; poll the listing until
     sync_state is "synced", "failed" or "conflict"."""
 
-    queryset = Listing.objects.all()
+    queryset = Listing.objects.select_related("variant__product")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
 
@@ -129,8 +130,6 @@ class SyncRunViewSet(
                     ]
                 }
             )
-        from ..services.sync import queue_sync
-
         run = queue_sync(request.user, kind=start.validated_data["kind"])
         return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

@@ -1,9 +1,9 @@
 """The Seller API schema and the GraphQL operations selvedge sends.
 
-Each operation is one ``.graphql`` file in ``operations/``. Fragments that
-several operations share live in ``operations/fragments.graphql``; an operation
-gets only the fragments it spreads, because GraphQL rejects a document with an
-unused fragment.
+Each operation is one self-contained ``.graphql`` file in ``operations/``, so
+that every file validates on its own. A fragment that several operations use
+(ListingFields, MoneyFields) is repeated in each of them; a test checks that
+the copies stay identical.
 """
 
 from __future__ import annotations
@@ -14,18 +14,13 @@ from pathlib import Path
 from django.conf import settings
 from graphql import (
     DocumentNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLSchema,
     OperationDefinitionNode,
-    Visitor,
     build_schema,
     parse,
-    visit,
 )
 
 OPERATIONS_DIR = Path(__file__).resolve().parent / "operations"
-FRAGMENTS_FILE = "fragments.graphql"
 
 
 def schema_path() -> Path:
@@ -44,36 +39,16 @@ def load_schema() -> GraphQLSchema:
 
 def operation_names() -> list[str]:
     """Return the name of every operation file, without the suffix."""
-    return sorted(
-        path.stem
-        for path in OPERATIONS_DIR.glob("*.graphql")
-        if path.name != FRAGMENTS_FILE
-    )
+    return sorted(path.stem for path in OPERATIONS_DIR.glob("*.graphql"))
 
 
 @cache
 def load_document(name: str) -> DocumentNode:
-    """Parse operation ``name`` and append the shared fragments it uses."""
+    """Parse the operation file ``operations/<name>.graphql``."""
     path = OPERATIONS_DIR / f"{name}.graphql"
     if not path.is_file():
         raise KeyError(f"no GraphQL operation named {name!r} in {OPERATIONS_DIR}")
-    document = parse(path.read_text())
-    shared = _shared_fragments()
-    local = {
-        definition.name.value
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    needed: list[str] = []
-    pending = list(_spread_names(document) - local)
-    while pending:
-        fragment_name = pending.pop()
-        if fragment_name in needed or fragment_name not in shared:
-            continue
-        needed.append(fragment_name)
-        pending.extend(_spread_names(shared[fragment_name]) - local)
-    definitions = [*document.definitions, *(shared[name] for name in sorted(needed))]
-    return DocumentNode(definitions=tuple(definitions))
+    return parse(path.read_text())
 
 
 @cache
@@ -83,28 +58,3 @@ def operation_name(name: str) -> str:
         if isinstance(definition, OperationDefinitionNode) and definition.name:
             return definition.name.value
     raise KeyError(f"operation file {name!r} defines no named operation")
-
-
-@cache
-def _shared_fragments() -> dict[str, FragmentDefinitionNode]:
-    document = parse((OPERATIONS_DIR / FRAGMENTS_FILE).read_text())
-    return {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-
-
-class _SpreadCollector(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def enter_fragment_spread(self, node: FragmentSpreadNode, *args) -> None:
-        self.names.add(node.name.value)
-
-
-def _spread_names(node) -> set[str]:
-    collector = _SpreadCollector()
-    visit(node, collector)
-    return collector.names

@@ -11,6 +11,7 @@ from .inventory import (
 )
 from .ratelimit import RequestRateSlot
 from .sync import SyncRun
+from .webhooks import WebhookDeliveryCounter, WebhookEvent
 
 __all__ = [
     "PLATFORM_WHATNOT",
@@ -22,4 +23,6 @@ __all__ = [
     "RequestRateSlot",
     "Sale",
     "SyncRun",
+    "WebhookDeliveryCounter",
+    "WebhookEvent",
 ]

@@ -12,7 +12,8 @@ from ..edits import ListingInConflict, resolve_listing_conflict, save_listing_ed
 from ..filters import ListingFilter, seller_brands
 from ..forms import ListingForm
 from ..models import Listing
-from ..taxonomy import category_path
+from ..services.push import NotInConflict
+from ..taxonomy import category_path, listing_taxonomy_id
 from ..validation import TEXT_LENGTH_LIMIT
 from .access import get_own_listing, seller_required
 from .comps import render_comps
@@ -69,7 +70,7 @@ def listing_detail(request, pk: int):
     listing = get_own_listing(request, pk)
     context = {
         "listing": listing,
-        "category": category_path(listing.taxonomy_node_id),
+        "category": category_path(listing_taxonomy_id(listing)),
         "events": listing.events.order_by("-at", "-id")[:EVENTS_ON_DETAIL],
     }
     return render(request, "whatnot/listing_detail.html", context)
@@ -169,9 +170,9 @@ def listing_conflict(request, pk: int):
         if keep in ("local", "remote"):
             try:
                 resolve_listing_conflict(listing, keep=keep)
-            except ValueError as exc:
-                # The push engine raises this when Whatnot's version was
-                # never recorded, so there is nothing to choose between.
+            except NotInConflict as exc:
+                # Whatnot's version was never recorded, so there is nothing to
+                # choose between.
                 messages.error(request, f"The conflict cannot be resolved: {exc}.")
                 return redirect("whatnot:listing_detail", pk=listing.pk)
             messages.success(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -13,19 +11,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.models import WhatnotConnection
 
 from ..models import SyncRun
+from ..services.sync import queue_sync
+from ..services.webhook_health import health_for_seller
 from .access import get_own_sync_run, seller_required
 
 RUNS_ON_PAGE = 20
-WEBHOOK_HEALTH_TEMPLATE = "whatnot/includes/_webhook_health.html"
 ACTIVE_STATUSES = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
-
-
-def template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 @require_GET
@@ -36,9 +27,7 @@ def sync_status(request):
         "connection": WhatnotConnection.objects.filter(user=request.user).first(),
         "current_run": runs.first(),
         "runs": runs[:RUNS_ON_PAGE],
-        "webhook_health_template": (
-            WEBHOOK_HEALTH_TEMPLATE if template_exists(WEBHOOK_HEALTH_TEMPLATE) else ""
-        ),
+        "webhook_health": health_for_seller(request.user),
     }
     return render(request, "whatnot/syncrun_list.html", context)
 
@@ -69,8 +58,6 @@ def sync_now(request):
             # the whole page so the message shows.
             return HttpResponseClientRedirect(reverse("whatnot:sync_status"))
         return redirect("whatnot:sync_status")
-    from ..services.sync import queue_sync
-
     kind = choose_sync_kind(request.user, request.POST.get("kind", ""))
     run = queue_sync(request.user, kind=kind)
     if request.htmx:
