@@ -144,24 +144,33 @@ def test_seller_journey(page, live_server, whatnot_settings):
     assert on_sandbox["price_cents"] == 9500
     assert on_sandbox["quantity"] == 2
 
-    # A buyer purchases the edited listing; a sync brings the sale in.
+    # A buyer purchases the edited listing; the webhook brings the sale in
+    # without a sync, and a reload shows the new quantity and status.
     quantity_before = dumped[target["id"]]["quantity"]
     orders = sandbox.trigger_sales(seller=store, listing_id=target["id"])
     assert len(orders) == 1
-    page.goto(f"{base}/sync/")
-    page.get_by_role("button", name="Sync now").click()
-    page.wait_for_selector(
-        '#sync-progress[data-run-status="succeeded"]', timeout=SYNC_TIMEOUT_MS
-    )
     wait_until(
         lambda: Sale.objects.filter(order_whatnot_id=orders[0]).exists(),
-        timeout=30,
-        message=f"the sale was not stored:\n{stack.logs()}",
+        timeout=60,
+        message=f"no webhook stored the sale:\n{stack.logs()}",
     )
+    assert SyncRun.objects.filter(seller=user).count() == 1
+    remote_after = sandbox.listing(target["id"])
+    assert remote_after["quantity"] == quantity_before - 1
+    wait_until(
+        lambda: Listing.objects.get(pk=listing.pk).quantity == quantity_before - 1,
+        timeout=60,
+        message=f"the listing's quantity did not change:\n{stack.logs()}",
+    )
+    page.goto(f"{base}/inventory/{listing.pk}/")
+    details = page.locator("main").inner_text()
+    assert f"Quantity\n{quantity_before - 1}" in details
     listing.refresh_from_db()
-    assert listing.quantity == quantity_before - 1
+    assert listing.status == remote_after["status"]
+    assert listing.get_status_display() in details
+    screenshot(page, "seller-05-sold-listing")
     page.goto(f"{base}/sales/")
     sales = page.locator("main")
     assert orders[0] in sales.inner_text()
     assert target["title"][:40] in sales.inner_text()
-    screenshot(page, "seller-05-sales")
+    screenshot(page, "seller-06-sales")
