@@ -4,38 +4,19 @@ tokens, in the admin against the live server, a worker and the sandbox."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from accounts.models import WhatnotConnection
-from accounts.providers.whatnot import client as whatnot_client
-from tests.e2e.helpers import screenshot
+from tests.e2e.helpers import connect_with_oauth_tokens, screenshot
 from tests.fixtures.browser import log_in
 from tests.fixtures.processes import wait_until
-from tests.pages.factories import SellerFactory, WhatnotConnectionFactory
+from tests.pages.factories import SellerFactory
 from whatnot.models import Sale, WebhookEvent
 from whatnot.services.sync import queue_sync
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct-horse-battery-staple"
-
-
-def connect_with_oauth_tokens(sandbox, store: str, user) -> WhatnotConnection:
-    """Connect a selvedge seller with a token pair the sandbox issued."""
-    grant = sandbox.issue_oauth_tokens(store)
-    identity = whatnot_client.fetch_seller_identity(grant["access_token"])
-    return WhatnotConnectionFactory(
-        user=user,
-        whatnot_user_id=identity.user_id,
-        whatnot_username=identity.username,
-        access_token=grant["access_token"],
-        refresh_token=grant["refresh_token"],
-        access_token_expires_at=timezone.now() + timedelta(seconds=grant["expires_in"]),
-        scopes=grant["scope"],
-    )
 
 
 def unfinished_events(event_ids) -> list[str]:
