@@ -1,4 +1,4 @@
-"""One Whatnot sandbox and one Celery worker shared by the journeys of a module,
+"""One Whatnot sandbox and one Celery worker shared by every journey,
 both pointed at the live server and each other over loopback."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Stack:
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(django_db_setup, live_server, tmp_path_factory) -> Iterator[Stack]:
     """The sandbox (three sellers, webhooks sent to the live server) and a worker
     on every queue that calls the sandbox with the test database."""

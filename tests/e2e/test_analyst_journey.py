@@ -124,7 +124,7 @@ def test_analyst_journey(page, live_server, analyst, stack, settings):
         message=f"the cohort did not reach {grailed} Grailed listings:\n{stack.logs()}",
     )
 
-    # Summaries are off without an OpenAI key, and the page says so.
+    # Without an OpenAI key the page shows that summaries are off.
     page.goto(f"{base}/research/summaries/")
     off = page.locator(".summaries-off")
     assert "no OpenAI API key is configured" in off.inner_text()
