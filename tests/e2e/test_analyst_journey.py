@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
-from research.cohorts import rebuild_summaries
 from research.models import ImportRun, MarketListing
 from tests.e2e.helpers import screenshot
 from tests.fixtures.browser import log_in
@@ -44,12 +43,19 @@ def test_analyst_journey(page, live_server, analyst, stack, settings):
     base = live_server.url
     page.set_default_timeout(45_000)
     call_command("generate_market_dataset", rows=1500, seed=7)
-    rebuild_summaries()
     cache.clear()
     log_in(page, base, "analyst", PASSWORD)
 
-    # The overview charts the whole market.
-    page.goto(f"{base}/research/")
+    # The overview charts the whole market once the worker has summarized it.
+    wait_until(
+        lambda: (
+            cohort_count_on_page(page, f"{base}/research/")
+            == MarketListing.objects.count()
+        ),
+        timeout=90,
+        interval=2,
+        message=f"the overview did not reach every listing:\n{stack.logs()}",
+    )
     page.wait_for_selector("#price-trend[data-drawn='true']", state="attached")
     assert page.locator("canvas").count() == 3
     market_count = stat(page, "listing_count")
