@@ -380,6 +380,11 @@ def main() -> None:
     parser.add_argument(
         "--skip-orm", action="store_true", help="Leave out bulk_create."
     )
+    parser.add_argument(
+        "--reuse-file",
+        action="store_true",
+        help="Use listings.jsonl already in --workdir instead of generating it.",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -391,13 +396,14 @@ def main() -> None:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="selvedge-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     export = workdir / "listings.jsonl"
-    started = time.perf_counter()
-    generate(export, args.lines)
-    print(
-        f"generated {args.lines} lines, {export.stat().st_size / 1e6:.0f} MB, "
-        f"in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+    if not (args.reuse_file and export.exists()):
+        started = time.perf_counter()
+        generate(export, args.lines)
+        print(
+            f"generated {args.lines} lines, {export.stat().st_size / 1e6:.0f} MB, "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     template = workdir / "template.sqlite3"
     template.unlink(missing_ok=True)
     migrate(f"sqlite:///{template}")

@@ -235,6 +235,21 @@ WHATNOT_SYNC_OVERLAP_SECONDS = env.int("WHATNOT_SYNC_OVERLAP_SECONDS", default=6
 # Seconds a received webhook event may wait for a worker before the requeue
 # sweep queues it again.
 WHATNOT_WEBHOOK_REQUEUE_AFTER = env.int("WHATNOT_WEBHOOK_REQUEUE_AFTER", default=120)
+# Bulk exports: the first poll comes WHATNOT_BULK_POLL_SECONDS after the start
+# and each later one waits twice as long, up to WHATNOT_BULK_POLL_MAX_SECONDS.
+# An export still running after WHATNOT_BULK_MAX_WAIT_SECONDS is given up.
+WHATNOT_BULK_POLL_SECONDS = env.float("WHATNOT_BULK_POLL_SECONDS", default=5.0)
+WHATNOT_BULK_POLL_MAX_SECONDS = env.float(
+    "WHATNOT_BULK_POLL_MAX_SECONDS", default=300.0
+)
+WHATNOT_BULK_MAX_WAIT_SECONDS = env.int(
+    "WHATNOT_BULK_MAX_WAIT_SECONDS", default=6 * 3600
+)
+WHATNOT_BULK_DOWNLOAD_ATTEMPTS = env.int("WHATNOT_BULK_DOWNLOAD_ATTEMPTS", default=5)
+# Where result files wait between download and ingestion; each is deleted after.
+WHATNOT_BULK_DOWNLOAD_DIR = env(
+    "WHATNOT_BULK_DOWNLOAD_DIR", default=str(VAR_DIR / "bulk-downloads")
+)
 
 SOCIALACCOUNT_PROVIDERS = {
     "whatnot": {
@@ -308,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "whatnot.tasks.sync.sync_all_sellers_task",
         "schedule": 15 * 60.0,
         "options": {"expires": 10 * 60},
+    },
+    "nightly-bulk-exports": {
+        "task": "whatnot.tasks.bulk.start_nightly_bulk_exports_task",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 2 * 60 * 60},
     },
     "reconcile-all-sellers": {
         "task": "whatnot.tasks.sync.reconcile_all_sellers_task",

@@ -148,9 +148,15 @@ def parse_when(value, field: str) -> datetime | None:
 
 def _parse_iso(text: str) -> datetime | None:
     try:
-        parsed = parse_datetime(text.replace(" UTC", "Z"))
+        # The standard library's parser is the fast path for clean ISO text.
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         parsed = None
+    if parsed is None:
+        try:
+            parsed = parse_datetime(text.replace(" UTC", "Z"))
+        except ValueError:
+            parsed = None
     if parsed is None and len(text) == 10:
         try:
             parsed = datetime.combine(date.fromisoformat(text), datetime.min.time())

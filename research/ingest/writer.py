@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
@@ -116,7 +117,7 @@ class _Pending:
     line: int
     row: ListingRow
     content_hash: str
-    updated_at: object
+    updated_at: datetime | None
 
 
 class ListingWriter:
@@ -144,14 +145,12 @@ class ListingWriter:
         self._pending: dict[str, _Pending] = {}
         self._adapt_time = connection.ops.adapt_datetimefield_value
         self._adapt_json = connection.ops.adapt_json_value
+        self._vendor = connection.vendor
 
     def add(self, line: int, row: ListingRow) -> None:
         """Queue one row; the batch is written when it is full."""
         pending = _Pending(
-            line,
-            row,
-            row.content_hash(self._owner),
-            self._adapt_time(row.source_updated_at),
+            line, row, row.content_hash(self._owner), row.source_updated_at
         )
         earlier = self._pending.get(row.external_id)
         if earlier is not None:
@@ -207,7 +206,7 @@ class ListingWriter:
 
         for pending in batch:
             current = stored.get(pending.row.external_id)
-            outcome = _outcome(pending, current)
+            outcome = self._outcome(pending, current)
             if outcome in ("created", "updated"):
                 upserts.append(self._insert_params(pending, now))
             elif outcome == "reextracted":
@@ -246,21 +245,39 @@ class ListingWriter:
                 )
             rows = cursor.fetchall()
         return {
-            external_id: _Stored(id, content_hash, self._comparable(stored_at), version)
+            external_id: _Stored(id, content_hash, stored_at, version)
             for external_id, id, content_hash, stored_at, version in rows
         }
 
-    def _comparable(self, stored_at):
-        """Return a stored time in the form new rows carry, for comparison.
+    def _outcome(self, pending: _Pending, current: _Stored | None) -> str:
+        """Return what a row does to the table.
 
-        SQLite's driver hands back a naive datetime parsed from the stored
-        text; adapting it again gives the same text the new rows carry.
+        "created", "updated" (a newer version), "reextracted" (the stored
+        source fields with attributes from an older extractor version),
+        "unchanged" or "older".
         """
-        if stored_at is None or isinstance(stored_at, str):
+        if current is None:
+            return "created"
+        if current.content_hash == pending.content_hash:
+            if current.extractor_version == EXTRACTOR_VERSION:
+                return "unchanged"
+            return "reextracted"
+        if _is_newer(pending.updated_at, self._aware(current.source_updated_at)):
+            return "updated"
+        return "older"
+
+    def _aware(self, stored_at):
+        """Return a stored source_updated_at as an aware datetime.
+
+        SQLite's driver hands back a naive UTC datetime parsed from the stored
+        text (or the text itself when no converter applies); PostgreSQL's is
+        already aware.
+        """
+        if stored_at is None or self._vendor != "sqlite":
             return stored_at
-        if connection.vendor == "sqlite":
-            return self._adapt_time(stored_at)
-        return stored_at
+        if isinstance(stored_at, str):
+            stored_at = datetime.fromisoformat(stored_at)
+        return stored_at.replace(tzinfo=UTC)
 
     def _attributes(self, row: ListingRow) -> tuple:
         return extract_for_fields(
@@ -294,7 +311,7 @@ class ListingWriter:
             row.sold_price,
             adapt_time(row.listed_at),
             adapt_time(row.sold_at),
-            pending.updated_at,
+            adapt_time(row.source_updated_at),
             self._adapt_json(row.extra, DjangoJSONEncoder),
             *self._attributes(row),
             EXTRACTOR_VERSION,
@@ -304,26 +321,8 @@ class ListingWriter:
         )
 
 
-def _outcome(pending: _Pending, current: _Stored | None) -> str:
-    """Return what a row does to the table.
-
-    "created", "updated" (a newer version), "reextracted" (the stored source
-    fields with attributes from an older extractor version), "unchanged" or
-    "older".
-    """
-    if current is None:
-        return "created"
-    if current.content_hash == pending.content_hash:
-        if current.extractor_version == EXTRACTOR_VERSION:
-            return "unchanged"
-        return "reextracted"
-    if _is_newer(pending.updated_at, current.source_updated_at):
-        return "updated"
-    return "older"
-
-
 def _is_newer(incoming, stored) -> bool:
-    """Compare two adapted source_updated_at values; a missing one is oldest."""
+    """Compare two aware source_updated_at values; a missing one is oldest."""
     if stored is None:
         return True
     if incoming is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
@@ -15,6 +16,7 @@ from whatnot.services.webhooks import (
     process_webhook_event,
     replay_webhook_event,
 )
+from whatnot.tasks.bulk import follow_bulk_operation_task
 
 pytestmark = pytest.mark.django_db
 
@@ -335,11 +337,19 @@ def test_replay_leaves_events_that_are_not_failed(
     assert event.replay_count == 0
 
 
-def test_bulk_finished_fails_without_bulk_task(client, connection):
-    event = deliver_and_process(client, example("bulk_operation_finished"))
+def test_bulk_finished_queues_the_follow_task(
+    client, connection, django_capture_on_commit_callbacks
+):
+    envelope = example("bulk_operation_finished")
 
-    assert event.status == WebhookEvent.Status.FAILED
-    assert "follow_bulk_operation_task is not available" in event.last_error
+    with (
+        mock.patch.object(follow_bulk_operation_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        event = deliver_and_process(client, envelope)
+
+    assert event.status == WebhookEvent.Status.PROCESSED
+    delay.assert_called_once_with(connection.user.pk, envelope["object"]["id"])
 
 
 def test_stored_event_of_topic_without_handler_fails_clearly(client, connection):

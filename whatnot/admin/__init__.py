@@ -1,3 +1,3 @@
 """whatnot's admin, one module per concern; importing a module registers it."""
 
-from . import inventory, sync, webhooks  # noqa: F401
+from . import bulk, inventory, sync, webhooks  # noqa: F401

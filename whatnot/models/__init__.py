@@ -1,5 +1,6 @@
 """whatnot's models, one module per concern; import them from here."""
 
+from .bulk import BulkOperationRun
 from .history import ListingEvent
 from .inventory import (
     PLATFORM_WHATNOT,
@@ -15,6 +16,7 @@ from .webhooks import WebhookDeliveryCounter, WebhookEvent
 
 __all__ = [
     "PLATFORM_WHATNOT",
+    "BulkOperationRun",
     "Listing",
     "ListingEvent",
     "Order",

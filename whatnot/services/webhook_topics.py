@@ -370,16 +370,9 @@ def apply_bulk_operation_finished(event: WebhookEvent, seller, payload) -> None:
     if not isinstance(payload, dict):
         raise WebhookProcessingError("the payload is not a JSON object")
     operation_id = _required_id(payload, "id")
-    # NOTE: whatnot.tasks.bulk is written separately. Until it provides
-    # follow_bulk_operation_task, these events fail with this reason and can be
-    # replayed once it does.
-    try:
-        from whatnot.tasks.bulk import follow_bulk_operation_task
-    except ImportError:
-        raise WebhookProcessingError(
-            "whatnot.tasks.bulk.follow_bulk_operation_task is not available; "
-            "replay this event once the bulk-export task is installed"
-        ) from None
+    # Imported here because whatnot.tasks imports this module's callers.
+    from whatnot.tasks.bulk import follow_bulk_operation_task
+
     transaction.on_commit(
         partial(follow_bulk_operation_task.delay, seller.pk, operation_id)
     )
