@@ -31,7 +31,9 @@ from .version import bump_summaries_version
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 1000
+# Listings per refresh transaction. Each chunk holds SQLite's write lock while it
+# runs, so chunks stay small enough for webhooks and syncs to get their turn.
+CHUNK_SIZE = 200
 KEY_BATCH_SIZE = 500
 REBUILD_CHUNK_SIZE = 5000
 # Pending cells held in memory by a rebuild before they are written.

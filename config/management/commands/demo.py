@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -97,6 +98,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         host, port = options["host"], options["port"]
+        # SIGTERM during start-up unwinds like Ctrl-C, so the children that were
+        # already started are stopped too.
+        signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+        for name, number in (
+            ("--port", port),
+            ("--sandbox-port", options["sandbox_port"]),
+        ):
+            if port_in_use(options["host"], number):
+                raise CommandError(
+                    f"Port {number} on {options['host']} is already in use; stop "
+                    f"the process that holds it or pass another {name}."
+                )
         if options["reset"]:
             self.reset_files()
         call_command("migrate", interactive=False, verbosity=0)
@@ -195,6 +208,11 @@ class Command(BaseCommand):
             time.sleep(0.5)
         else:
             raise CommandError(f"The Whatnot sandbox did not answer at {url}.")
+        if self.sandbox_exited():
+            raise CommandError(
+                f"The Whatnot sandbox exited; is port {options['sandbox_port']} "
+                "already in use? Stop the other process or pass --sandbox-port."
+            )
         expected = settings.WHATNOT_BASE_URL.rstrip("/")
         actual = f"http://{options['host']}:{options['sandbox_port']}"
         if expected != actual:
@@ -205,6 +223,10 @@ class Command(BaseCommand):
                 )
             )
         return json.loads(self.tokens_path().read_text())
+
+    def sandbox_exited(self) -> bool:
+        sandbox = self.children_started[0] if self.children_started else None
+        return bool(sandbox and sandbox.process.poll() is not None)
 
     def load_dataset(self, options) -> None:
         from research.models import Dataset
@@ -263,8 +285,11 @@ class Command(BaseCommand):
 
     # Process management.
 
+    children_started: list[Child] = []
+
     def start(self, children: list[Child]) -> None:
         environment = {**os.environ, "SELVEDGE_NO_BOOTSTRAP": "1"}
+        self.children_started = [*self.children_started, *children]
         for child in children:
             child.process = subprocess.Popen(
                 child.args,
@@ -326,6 +351,16 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 os.killpg(child.process.pid, signal.SIGKILL)
         self.stdout.write(self.style.SUCCESS("All processes stopped."))
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def guess_platform(path: str) -> str:
