@@ -17,7 +17,7 @@ def run_command(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_command_syncs_one_seller_and_prints_summary(shared_sandbox, connect_seller):
+def test_command_syncs_one_seller(shared_sandbox, connect_seller):
     connection = connect_seller(shared_sandbox)
     username = connection.user.username
     listings = len(shared_sandbox.store(connection.whatnot_username)["listings"])

@@ -140,7 +140,7 @@ def test_backoff_grows_and_stays_within_bounds():
     assert len(set(waits[0])) > 1
 
 
-def test_rate_limit_wait_follows_retry_after_up_to_the_cap():
+def test_rate_limit_wait_caps_retry_after():
     policy = RetryPolicy(base_delay=0.5, max_retry_after=60)
 
     assert 5.0 <= policy.rate_limit_wait(1, 5.0) <= 5.5

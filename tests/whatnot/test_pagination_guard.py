@@ -79,7 +79,7 @@ class BrokenPagination:
         pytest.param(["Y3Vyc29yOjE=", "Y3Vyc29yOjE="], 2, id="same-cursor"),
     ],
 )
-def test_next_page_without_new_cursor_fails_run(settings, cursors, requests):
+def test_missing_next_cursor_fails_run(settings, cursors, requests):
     # Without the check the task would loop until its time budget ran out.
     settings.WHATNOT_SYNC_TASK_BUDGET_SECONDS = 5
     connection = WhatnotConnectionFactory()

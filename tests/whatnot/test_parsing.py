@@ -19,7 +19,7 @@ from whatnot.client.types import Money
 from .nodes import listing_node, listings_data
 
 
-def test_buy_it_now_listing_parses_price_from_cents():
+def test_buy_it_now_price_from_cents():
     listing = parse_listing(listing_node(price_cents=8599, quantity=3))
 
     assert listing.kind == "BUY_IT_NOW"
@@ -106,7 +106,7 @@ def test_unreadable_datetime_is_rejected():
         parse_datetime("yesterday", "listing.updatedAt")
 
 
-def test_page_keeps_good_listings_and_reports_bad_ones():
+def test_page_reports_bad_listings():
     broken = listing_node("bad-1")
     broken["price"] = {"amount": "12.00", "currency": "USD"}
     unknown = listing_node("bad-2")
@@ -137,7 +137,7 @@ def test_page_without_page_info_is_rejected():
     [(None, "abc"), ("", None), ("abc", "abc")],
     ids=["none", "empty", "repeated"],
 )
-def test_next_page_without_new_cursor_is_an_error(end_cursor, previous):
+def test_missing_next_cursor_is_an_error(end_cursor, previous):
     with pytest.raises(PaginationError, match="reports a next page"):
         check_next_cursor("listings", True, end_cursor, previous)
 

@@ -17,9 +17,7 @@ from .nodes import remote_listing
 pytestmark = pytest.mark.django_db
 
 
-def test_queue_sync_creates_run_and_enqueues_on_commit(
-    seller, django_capture_on_commit_callbacks
-):
+def test_queue_sync_enqueues_on_commit(seller, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         run = queue_sync(seller, kind="incremental")
 
@@ -39,9 +37,7 @@ def test_queue_sync_returns_the_active_run(seller, django_capture_on_commit_call
     assert len(callbacks) == 1
 
 
-def test_queue_sync_enqueues_an_abandoned_run_again(
-    seller, django_capture_on_commit_callbacks
-):
+def test_queue_sync_requeues_abandoned_run(seller, django_capture_on_commit_callbacks):
     run = SyncRun.objects.create(
         seller=seller,
         kind="full",
@@ -64,7 +60,7 @@ def test_queue_sync_rejects_unknown_kind(seller):
     assert not SyncRun.objects.exists()
 
 
-def test_database_allows_one_active_run_per_seller(seller):
+def test_one_active_run_per_seller(seller):
     SyncRun.objects.create(seller=seller, kind="full")
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -85,7 +81,7 @@ def test_claim_takes_the_lease_once(seller):
     assert again is None
 
 
-def test_claim_resumes_a_lapsed_run_keeping_its_start(seller):
+def test_claim_resumes_lapsed_run(seller):
     started = timezone.now() - timedelta(minutes=10)
     run = SyncRun.objects.create(
         seller=seller,
@@ -111,7 +107,7 @@ def test_incremental_without_earlier_success_runs_full(seller):
     assert claimed.since is None
 
 
-def test_incremental_starts_from_last_success_less_overlap(seller, settings):
+def test_incremental_since_last_success(seller, settings):
     settings.WHATNOT_SYNC_OVERLAP_SECONDS = 60
     started = timezone.now() - timedelta(hours=2)
     SyncRun.objects.create(
@@ -178,9 +174,7 @@ def test_keep_remote_takes_whatnots_values(seller, django_capture_on_commit_call
     assert callbacks == []
 
 
-def test_keep_local_pushes_over_the_seen_version(
-    seller, django_capture_on_commit_callbacks
-):
+def test_keep_local_queues_push(seller, django_capture_on_commit_callbacks):
     listing = conflicted_listing(seller)
 
     with django_capture_on_commit_callbacks() as callbacks:

@@ -71,7 +71,7 @@ def test_revoked_refresh_token_marks_connection(shared_sandbox, connect_seller):
     assert "refresh token" in connection.last_error
 
 
-def test_rate_limits_and_server_errors_are_retried(shared_sandbox, connect_seller):
+def test_429_and_5xx_are_retried(shared_sandbox, connect_seller):
     connection = connect_seller(shared_sandbox)
     shared_sandbox.set_faults(fail_next=[429, 500, 503])
 

@@ -121,7 +121,7 @@ def test_unpublish_reaches_whatnot(shared_sandbox, connect_seller):
     assert shared_sandbox.listing(listing.whatnot_id)["published"] is False
 
 
-def test_push_stops_at_conflict_when_whatnot_changed(shared_sandbox, connect_seller):
+def test_push_stops_at_conflict(shared_sandbox, connect_seller):
     connection, listing = synced_listing(shared_sandbox, connect_seller)
     shared_sandbox.edit_listing(listing.whatnot_id, price="99.00")
     listing.price = Decimal("55.00")
@@ -137,7 +137,7 @@ def test_push_stops_at_conflict_when_whatnot_changed(shared_sandbox, connect_sel
     assert shared_sandbox.listing(listing.whatnot_id)["price"]["amount"] == "99.00"
 
 
-def test_keep_local_after_conflict_pushes_local_values(shared_sandbox, connect_seller):
+def test_keep_local_reaches_whatnot(shared_sandbox, connect_seller):
     connection, listing = synced_listing(shared_sandbox, connect_seller)
     shared_sandbox.edit_listing(listing.whatnot_id, price="99.00")
     listing.price = Decimal("55.00")

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from config.celery import app as celery_app
+from research.models import MarketListing
 from tests.fixtures.sandbox import running_sandbox
 from whatnot.client import WhatnotClient
 from whatnot.models import Listing, Order, SyncRun
@@ -36,9 +38,7 @@ def remote_listing_ids(server, username: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_full_sync_under_faults_stores_every_listing_once(
-    connect_seller, tmp_path, settings
-):
+def test_full_sync_survives_faults(connect_seller, tmp_path, settings):
     with running_sandbox(
         sellers=1, listings_per_seller=2000, data_dir=tmp_path
     ) as server:
@@ -128,7 +128,7 @@ def test_reconcile_repairs_missed_changes(shared_sandbox, connect_seller):
     assert Listing.objects.filter(whatnot_id=lost).count() == 1
 
 
-def test_sync_keeps_unpushed_edit_and_marks_conflict(shared_sandbox, connect_seller):
+def test_sync_keeps_unpushed_edit(shared_sandbox, connect_seller):
     connection = connect_seller(shared_sandbox)
     sync(connection)
     listing = Listing.objects.filter(seller=connection.user).first()
@@ -144,3 +144,23 @@ def test_sync_keeps_unpushed_edit_and_marks_conflict(shared_sandbox, connect_sel
     assert listing.sync_state == Listing.SyncState.CONFLICT
     assert listing.price == Decimal("42.00")
     assert listing.remote_snapshot["price"] == "77.00"
+
+
+def test_sync_mirrors_listings_into_research(
+    shared_sandbox, connect_seller, django_capture_on_commit_callbacks
+):
+    connection = connect_seller(shared_sandbox)
+    store = shared_sandbox.store(connection.whatnot_username)
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            sync(connection)
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    mirrored = set(
+        MarketListing.objects.filter(platform="whatnot").values_list(
+            "external_id", flat=True
+        )
+    )
+    assert mirrored == {listing["id"] for listing in store["listings"]}

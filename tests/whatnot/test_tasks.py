@@ -20,7 +20,7 @@ from .factories import ListingFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_sync_task_skips_connection_that_needs_reconnect(caplog):
+def test_sync_task_skips_stale_connection(caplog):
     connection = WhatnotConnectionFactory(status="needs_reconnect")
     run = SyncRun.objects.create(seller=connection.user, kind="full")
 
@@ -71,7 +71,7 @@ def test_nightly_reconcile_queues_reconcile_runs(django_capture_on_commit_callba
     assert run.kind == SyncRun.Kind.RECONCILE
 
 
-def test_push_task_marks_failed_when_connection_needs_reconnect():
+def test_push_task_fails_without_connection():
     connection = WhatnotConnectionFactory(status="needs_reconnect")
     listing = ListingFactory(seller=connection.user, sync_state="pending")
 

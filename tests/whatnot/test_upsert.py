@@ -24,7 +24,7 @@ from .nodes import remote_listing
 pytestmark = pytest.mark.django_db
 
 
-def test_first_page_creates_listings_products_and_variants(seller):
+def test_first_page_creates_everything(seller):
     remotes = [remote_listing(f"L{n}") for n in range(3)]
 
     outcome = upsert_listings(seller, remotes, seen_at=timezone.now())
@@ -67,7 +67,7 @@ def test_changed_listing_is_updated(seller):
     assert Listing.objects.get(whatnot_id="L1").price == Decimal("99.00")
 
 
-def test_repeated_listing_in_a_page_is_stored_once(seller):
+def test_repeated_listing_stored_once(seller):
     older = remote_listing("L1", price_cents=1000, updated_at="2026-03-01T00:00:00Z")
     newer = remote_listing("L1", price_cents=2000, updated_at="2026-03-02T00:00:00Z")
 
@@ -77,7 +77,7 @@ def test_repeated_listing_in_a_page_is_stored_once(seller):
     assert Listing.objects.get(whatnot_id="L1").price == Decimal("20.00")
 
 
-def test_pending_edit_with_newer_remote_becomes_conflict(seller):
+def test_pending_edit_meets_remote_change(seller):
     upsert_listings(seller, [remote_listing("L1")], seen_at=timezone.now())
     Listing.objects.filter(whatnot_id="L1").update(
         price=Decimal("70.00"), sync_state=Listing.SyncState.PENDING
@@ -98,7 +98,7 @@ def test_pending_edit_with_newer_remote_becomes_conflict(seller):
     assert event.message == listing.sync_error
 
 
-def test_pending_edit_with_unchanged_remote_is_left_alone(seller):
+def test_pending_edit_kept_when_remote_unchanged(seller):
     upsert_listings(seller, [remote_listing("L1")], seen_at=timezone.now())
     Listing.objects.filter(whatnot_id="L1").update(
         price=Decimal("70.00"), sync_state=Listing.SyncState.PENDING
@@ -113,7 +113,7 @@ def test_pending_edit_with_unchanged_remote_is_left_alone(seller):
     assert listing.remote_snapshot is None
 
 
-def test_another_sellers_listing_is_not_taken_over(seller, analyst):
+def test_other_sellers_listing_is_skipped(seller, analyst):
     upsert_listings(analyst, [remote_listing("L1")], seen_at=timezone.now())
 
     outcome = upsert_listings(seller, [remote_listing("L1")], seen_at=timezone.now())

@@ -183,9 +183,12 @@ def save_outcome(
     revision: int | None = None,
     **fields,
 ) -> bool:
-    """Write a push outcome through ``Model.save()``, so the listing's history
-    records the state change; return False when the listing is gone or no
-    longer matches ``only_if_pending`` and ``revision``."""
+    """Write a push outcome through ``Model.save()``, so that the listing's
+    history records the state change.
+
+    Returns False, writing nothing, when the listing is gone or no longer
+    matches ``only_if_pending`` and ``revision``.
+    """
     with transaction.atomic():
         listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
         if listing is None:

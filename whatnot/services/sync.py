@@ -19,7 +19,6 @@ claim the run, and it resumes from its cursor.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -51,7 +50,7 @@ def queue_sync(user, kind: str = SyncRun.Kind.FULL) -> SyncRun:
     """Create a queued sync run for ``user`` and enqueue it once the
     transaction commits.
 
-    A seller has at most one queued or running run: when one exists it is
+    A seller has at most one queued or running run. When one exists, it is
     returned instead, and enqueued again if its worker seems gone.
     """
     if kind not in SyncRun.Kind.values:
@@ -66,7 +65,7 @@ def queue_sync(user, kind: str = SyncRun.Kind.FULL) -> SyncRun:
                     run = SyncRun.objects.create(seller=user, kind=kind)
             except IntegrityError:
                 # Another request created the seller's run between the two
-                # statements; the partial unique index keeps it the only one.
+                # statements, and the partial unique index rejected this one.
                 return active_run(user)
             transaction.on_commit(lambda: enqueue_run(run.pk))
             return run
@@ -104,8 +103,8 @@ def enqueue_run(run_id: int) -> None:
 
 
 def run_is_stale(run: SyncRun) -> bool:
-    """True when no worker holds the run: a lapsed lease, or a run queued
-    longer than a lease without being claimed."""
+    """Return True when no worker has the run claimed: its lease lapsed, or it
+    waited in the queue longer than a lease."""
     now = timezone.now()
     if run.lease_until is not None:
         return run.lease_until < now
@@ -221,7 +220,8 @@ def _sync_orders(run, client, deadline, on_page) -> bool:
                 first=settings.WHATNOT_PAGE_SIZE, after=cursor, created_since=run.since
             )
         except MissingScope as exc:
-            # Listings are in; a token without read:orders should not undo them.
+            # The listings are stored already, and a token without read:orders
+            # should not fail the run that stored them.
             run.error = f"Orders were not synced: {exc}"
             logger.warning("Sync run %s skipped orders: %s", run.pk, exc)
             run.phase = SyncRun.Phase.DONE
@@ -260,8 +260,8 @@ def _store_page(run, has_next_page, end_cursor, cursor, sent_before, client) -> 
     """Save the counters and the position after a page, and extend the lease.
 
     A page without a next page moves the run to its next phase. A page that
-    claims a next page without a new cursor keeps the old cursor; the caller
-    then fails the run.
+    claims a next page without a new cursor keeps the old cursor, and the
+    caller then fails the run.
     """
     run.pages += 1
     run.requests += client.request_count - sent_before
@@ -372,19 +372,14 @@ def _choose_since(run: SyncRun) -> None:
 def queue_research_mirror(task_name: str, ids: list[int]) -> None:
     """Ask research to mirror changed listings or sales once the page commits.
 
-    Bulk writes send no post_save signals, so research learns of synced rows
-    only through these tasks.
+    ``task_name`` is ``mirror_whatnot_listings_task`` or
+    ``mirror_whatnot_sales_task`` of research.tasks.imports. Bulk writes send
+    no post_save signal, so research learns of synced rows only this way.
     """
     if not ids:
         return
-    try:
-        tasks = importlib.import_module("research.tasks.imports")
-    except ImportError:
-        return
-    task = getattr(tasks, task_name, None)
-    if task is None:
-        # NOTE: research.tasks.imports has no such task in this tree;
-        # market research skips synced rows until it does.
-        return
+    from research.tasks import imports
+
+    task = getattr(imports, task_name)
     ids = list(ids)
     transaction.on_commit(lambda: task.delay(ids))
