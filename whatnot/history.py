@@ -2,7 +2,8 @@
 
 The signal handlers see saves made through ``Model.save()``. Bulk writes
 (``QuerySet.update``, ``bulk_create`` and raw upserts) bypass signals, so code
-that changes sync_state that way calls record_state_change itself.
+that changes sync_state that way must call record_state_change to leave an
+event.
 """
 
 from __future__ import annotations

@@ -68,3 +68,6 @@ def test_price_edit_reaches_whatnot(page, live_server, whatnot_stack):
     remote = sandbox.listing(listing.whatnot_id)
     assert remote["price_cents"] == 12345, remote
     assert page.get_by_text("Changed price.").count() == 1
+    assert listing.events.filter(from_state="pending", to_state="synced").exists()
+    page.reload()
+    assert page.locator("table .badge-synced").count() == 1

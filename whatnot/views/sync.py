@@ -16,7 +16,6 @@ from ..services.webhook_health import health_for_seller
 from .access import get_own_sync_run, seller_required
 
 RUNS_ON_PAGE = 20
-ACTIVE_STATUSES = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 
 
 @require_GET
