@@ -190,6 +190,13 @@ def measured(url: str, script: str, args: argparse.Namespace) -> dict:
     return run_wrk(url, script, args, args.duration)
 
 
+def with_stored(result: dict, stored: int) -> dict:
+    """Add the number of events the run stored, and their rate per second."""
+    result["stored"] = stored
+    result["stored_rate"] = stored / (result["duration_us"] / 1e6)
+    return result
+
+
 def migrate(environment: dict[str, str]) -> None:
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--verbosity", "0"],
@@ -259,6 +266,17 @@ def clear_broker(broker_url: str) -> None:
         Path(broker_url.removeprefix("sqla+sqlite:///")).unlink(missing_ok=True)
 
 
+def measure_webhooks(url: str, database, args: argparse.Namespace) -> dict:
+    """Warm up, then measure signed webhooks; each wrk run gets fresh ids."""
+    warmup = uuid.uuid4().hex[:8]
+    script = webhook_script(SECRET, SELLER, warmup, WEBHOOK_PATH)
+    run_wrk(url, script, args, WARMUP_SECONDS)
+    run = uuid.uuid4().hex[:8]
+    script = webhook_script(SECRET, SELLER, run, WEBHOOK_PATH)
+    result = run_wrk(url, script, args, args.duration)
+    return with_stored(result, database.count_events(run))
+
+
 def measure(database, args: argparse.Namespace) -> dict:
     environment = server_env(database.url, args.broker_url)
     migrate(environment)
@@ -266,38 +284,35 @@ def measure(database, args: argparse.Namespace) -> dict:
         database.clear()
     clear_broker(args.broker_url)
     results = {}
+
     hello = Gunicorn("bench.hello_wsgi:application", args.workers, environment)
     try:
         hello.wait_until_serving("/")
         results["hello"] = measured(hello.url("/"), done_only_script(), args)
     finally:
         hello.stop()
+
     server = Gunicorn("config.wsgi:application", args.workers, environment)
     try:
         server.wait_until_serving(WEBHOOK_PATH)
-        results["django-405"] = measured(
-            server.url(WEBHOOK_PATH), done_only_script(), args
-        )
-        warmup = uuid.uuid4().hex[:8]
-        run_wrk(
-            server.url(WEBHOOK_PATH),
-            webhook_script(SECRET, SELLER, warmup, WEBHOOK_PATH),
-            args,
-            WARMUP_SECONDS,
-        )
-        run = uuid.uuid4().hex[:8]
-        webhooks = run_wrk(
-            server.url(WEBHOOK_PATH),
-            webhook_script(SECRET, SELLER, run, WEBHOOK_PATH),
-            args,
-            args.duration,
-        )
+        url = server.url(WEBHOOK_PATH)
+        results["django-405"] = measured(url, done_only_script(), args)
+        results["webhooks"] = measure_webhooks(url, database, args)
     finally:
         server.stop()
         clear_broker(args.broker_url)
-    webhooks["stored"] = database.count_events(run)
-    webhooks["stored_rate"] = webhooks["stored"] / (webhooks["duration_us"] / 1e6)
-    results["webhooks"] = webhooks
+
+    if args.full_middleware:
+        environment["DJANGO_SETTINGS_MODULE"] = "bench.settings_full_middleware"
+        server = Gunicorn("config.wsgi:application", args.workers, environment)
+        try:
+            server.wait_until_serving(WEBHOOK_PATH)
+            results["webhooks, all middleware"] = measure_webhooks(
+                server.url(WEBHOOK_PATH), database, args
+            )
+        finally:
+            server.stop()
+            clear_broker(args.broker_url)
     return results
 
 
@@ -345,6 +360,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--full-middleware",
+        action="store_true",
+        help="also measure webhooks with every middleware (no fast path)",
+    )
     args = parser.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     print(
