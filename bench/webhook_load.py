@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import sqlite3
@@ -155,7 +156,41 @@ class Gunicorn:
         self.log.close()
 
 
-def run_wrk(url: str, script: str, args: argparse.Namespace, duration: float):
+def session_cpu_seconds(session: int) -> float:
+    """Return the CPU time (user and system) used so far by every live process
+    of one session: the gunicorn arbiter and its workers."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the command name, which may contain spaces: state is
+        # field 3, session field 6, utime 14 and stime 15.
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == session:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_wrk(
+    url: str,
+    script: str,
+    args: argparse.Namespace,
+    duration: float,
+    server: Gunicorn | None = None,
+):
+    """Run wrk and return its figures. With ``server``, add the CPU time that
+    the server and wrk used per request."""
+    server_before = session_cpu_seconds(server.process.pid) if server else 0.0
+    wrk_before = children_cpu_seconds()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", dir=BENCH_DIR) as file:
         file.write(script)
         file.flush()
@@ -181,13 +216,25 @@ def run_wrk(url: str, script: str, args: argparse.Namespace, duration: float):
     line = next(row for row in output.splitlines() if row.startswith("WRK_RESULT "))
     result = json.loads(line.removeprefix("WRK_RESULT "))
     result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
+    requests = max(result["requests"], 1)
+    result["wrk_cpu_ms"] = (children_cpu_seconds() - wrk_before) / requests * 1000
+    if server:
+        server_cpu = session_cpu_seconds(server.process.pid) - server_before
+        result["server_cpu_ms"] = server_cpu / requests * 1000
     return result
 
 
-def measured(url: str, script: str, args: argparse.Namespace) -> dict:
+def measured(url: str, script: str, args, server: Gunicorn) -> dict:
     """Run wrk once to warm up, then once to measure."""
     run_wrk(url, script, args, WARMUP_SECONDS)
-    return run_wrk(url, script, args, args.duration)
+    return run_wrk(url, script, args, args.duration, server)
+
+
+def with_stored(result: dict, stored: int) -> dict:
+    """Add the number of events the run stored, and their rate per second."""
+    result["stored"] = stored
+    result["stored_rate"] = stored / (result["duration_us"] / 1e6)
+    return result
 
 
 def migrate(environment: dict[str, str]) -> None:
@@ -259,6 +306,18 @@ def clear_broker(broker_url: str) -> None:
         Path(broker_url.removeprefix("sqla+sqlite:///")).unlink(missing_ok=True)
 
 
+def measure_webhooks(server: Gunicorn, database, args: argparse.Namespace) -> dict:
+    """Warm up, then measure signed webhooks; each wrk run gets fresh ids."""
+    url = server.url(WEBHOOK_PATH)
+    warmup = uuid.uuid4().hex[:8]
+    script = webhook_script(SECRET, SELLER, warmup, WEBHOOK_PATH)
+    run_wrk(url, script, args, WARMUP_SECONDS)
+    run = uuid.uuid4().hex[:8]
+    script = webhook_script(SECRET, SELLER, run, WEBHOOK_PATH)
+    result = run_wrk(url, script, args, args.duration, server)
+    return with_stored(result, database.count_events(run))
+
+
 def measure(database, args: argparse.Namespace) -> dict:
     environment = server_env(database.url, args.broker_url)
     migrate(environment)
@@ -266,46 +325,54 @@ def measure(database, args: argparse.Namespace) -> dict:
         database.clear()
     clear_broker(args.broker_url)
     results = {}
+
     hello = Gunicorn("bench.hello_wsgi:application", args.workers, environment)
     try:
         hello.wait_until_serving("/")
-        results["hello"] = measured(hello.url("/"), done_only_script(), args)
+        results["hello"] = measured(hello.url("/"), done_only_script(), args, hello)
     finally:
         hello.stop()
+
     server = Gunicorn("config.wsgi:application", args.workers, environment)
     try:
         server.wait_until_serving(WEBHOOK_PATH)
-        results["django-405"] = measured(
-            server.url(WEBHOOK_PATH), done_only_script(), args
-        )
-        warmup = uuid.uuid4().hex[:8]
-        run_wrk(
-            server.url(WEBHOOK_PATH),
-            webhook_script(SECRET, SELLER, warmup, WEBHOOK_PATH),
-            args,
-            WARMUP_SECONDS,
-        )
-        run = uuid.uuid4().hex[:8]
-        webhooks = run_wrk(
-            server.url(WEBHOOK_PATH),
-            webhook_script(SECRET, SELLER, run, WEBHOOK_PATH),
-            args,
-            args.duration,
-        )
+        url = server.url(WEBHOOK_PATH)
+        results["django-405"] = measured(url, done_only_script(), args, server)
+        results["webhooks"] = measure_webhooks(server, database, args)
     finally:
         server.stop()
         clear_broker(args.broker_url)
-    webhooks["stored"] = database.count_events(run)
-    webhooks["stored_rate"] = webhooks["stored"] / (webhooks["duration_us"] / 1e6)
-    results["webhooks"] = webhooks
+
+    if args.full_middleware:
+        environment["DJANGO_SETTINGS_MODULE"] = "bench.settings_full_middleware"
+        server = Gunicorn("config.wsgi:application", args.workers, environment)
+        try:
+            server.wait_until_serving(WEBHOOK_PATH)
+            results["webhooks, all middleware"] = measure_webhooks(
+                server, database, args
+            )
+        finally:
+            server.stop()
+            clear_broker(args.broker_url)
     return results
 
 
 def print_report(name: str, results: dict) -> None:
+    """Print one database's runs as a Markdown table.
+
+    The last column divides the machine's CPUs by the CPU time that the
+    server and wrk used per request: the rate the run would reach if it had
+    every CPU to itself. For PostgreSQL it leaves out the database server's
+    own CPU time, so it overstates that leg.
+    """
     hello = results["hello"]["rate"]
+    cpus = os.cpu_count() or 1
     print(f"\n{name}: {results['webhooks']['stored']} events stored")
-    print("| run | requests/s | p50 ms | p99 ms | errors | share of hello |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| run | requests/s | p50 ms | p99 ms | errors | share of hello "
+        "| server CPU ms/request | wrk CPU ms/request | CPU-bound rate/s |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, result in results.items():
         rate = result.get("stored_rate", result["rate"])
         errors = (
@@ -316,9 +383,12 @@ def print_report(name: str, results: dict) -> None:
         )
         if label != "django-405":
             errors += result["status_errors"]
+        cpu_ms = result["server_cpu_ms"] + result["wrk_cpu_ms"]
         print(
             f"| {label} | {rate:,.0f} | {result['p50_us'] / 1000:.1f} | "
-            f"{result['p99_us'] / 1000:.1f} | {errors} | {rate / hello:.0%} |"
+            f"{result['p99_us'] / 1000:.1f} | {errors} | {rate / hello:.0%} | "
+            f"{result['server_cpu_ms']:.2f} | {result['wrk_cpu_ms']:.2f} | "
+            f"{cpus * 1000 / cpu_ms:,.0f} |"
         )
 
 
@@ -345,6 +415,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--full-middleware",
+        action="store_true",
+        help="also measure webhooks with every middleware (no fast path)",
+    )
     args = parser.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     print(

@@ -31,8 +31,8 @@ MAX_BATCH = 500
 def publish_batch(event_pks: list[int]) -> None:
     from whatnot.tasks.webhooks import process_webhook_events_task
 
-    # A short argsrepr: Celery otherwise formats the whole id list with its
-    # pure-Python saferepr, which costs more than the rest of the send.
+    # A short argsrepr keeps the message headers small: Celery would otherwise
+    # put a repr of up to MAX_BATCH ids into them.
     process_webhook_events_task.apply_async(
         (event_pks,), argsrepr=f"[{len(event_pks)} event ids]"
     )
