@@ -207,7 +207,9 @@ class Command(BaseCommand):
                 pass
             time.sleep(0.5)
         else:
-            raise CommandError(f"The Whatnot sandbox did not respond at {url} within 120 s.")
+            raise CommandError(
+                f"The Whatnot sandbox did not respond at {url} within 120 s."
+            )
         if self.sandbox_exited():
             raise CommandError(
                 f"The Whatnot sandbox exited; is port {options['sandbox_port']} "
