@@ -218,18 +218,18 @@ WHATNOT_REQUESTS_PER_SECOND = env.int("WHATNOT_REQUESTS_PER_SECOND", default=10)
 WHATNOT_CONNECT_TIMEOUT = env.float("WHATNOT_CONNECT_TIMEOUT", default=5.0)
 WHATNOT_READ_TIMEOUT = env.float("WHATNOT_READ_TIMEOUT", default=30.0)
 WHATNOT_WEBHOOK_MAX_BYTES = env.int("WHATNOT_WEBHOOK_MAX_BYTES", default=256 * 1024)
-# Tries of one Seller API call after 429s, 5xx answers and timeouts.
+# Attempts of one Seller API call across 429, 5xx and timeout failures.
 WHATNOT_RETRY_ATTEMPTS = env.int("WHATNOT_RETRY_ATTEMPTS", default=6)
 WHATNOT_PAGE_SIZE = env.int("WHATNOT_PAGE_SIZE", default=100)
-# A sync worker holds its run this long past its last stored page; a run whose
-# worker died is resumed by another once the lease lapses.
+# A sync worker keeps its run claimed this long past its last stored page. When
+# the worker dies, another worker resumes the run once the lease lapses.
 WHATNOT_SYNC_LEASE_SECONDS = env.int("WHATNOT_SYNC_LEASE_SECONDS", default=300)
 # A sync task stops after this long and enqueues its continuation, well inside
 # the Celery time limits.
 WHATNOT_SYNC_TASK_BUDGET_SECONDS = env.int(
     "WHATNOT_SYNC_TASK_BUDGET_SECONDS", default=300
 )
-# An incremental sync asks for changes since the previous run started, less
+# An incremental sync requests changes since the previous run started, less
 # this margin for clock skew between selvedge and Whatnot.
 WHATNOT_SYNC_OVERLAP_SECONDS = env.int("WHATNOT_SYNC_OVERLAP_SECONDS", default=60)
 # Seconds a received webhook event may wait for a worker before the requeue
@@ -246,7 +246,8 @@ WHATNOT_BULK_MAX_WAIT_SECONDS = env.int(
     "WHATNOT_BULK_MAX_WAIT_SECONDS", default=6 * 3600
 )
 WHATNOT_BULK_DOWNLOAD_ATTEMPTS = env.int("WHATNOT_BULK_DOWNLOAD_ATTEMPTS", default=5)
-# Where result files wait between download and ingestion; each is deleted after.
+# Folder for result files between download and ingestion. Each file is deleted
+# after it is ingested.
 WHATNOT_BULK_DOWNLOAD_DIR = env(
     "WHATNOT_BULK_DOWNLOAD_DIR", default=str(VAR_DIR / "bulk-downloads")
 )
