@@ -26,6 +26,8 @@ from .models import Event, Grain
 # most. A query reads the first level that keeps every column it needs. A
 # query that needs inseam, made in or selvedge reads the listing table,
 # because cells that fine would hold about one listing each.
+# TODO: add a level keyed by brand, lot, decade and waist alone; a waist-filtered
+# trend would then read about 200 rows instead of 1,500 at a million listings.
 LEVEL_COLUMNS: dict[str, frozenset[str]] = {
     "total": frozenset(),
     "market": frozenset({"platform", "listing_kind"}),
