@@ -269,6 +269,9 @@ def apply_product_sold(event: WebhookEvent, seller, payload) -> None:
             f"no listing of product {product_id} is stored for seller {seller.pk} "
             "yet; its listing event may still be on its way"
         )
+    # NOTE: when the order event was processed before this one, nothing
+    # carries the order line's price over, so an auction sale keeps the
+    # listing's starting price until the order is updated again.
     price, currency = _money(payload, "price")
     sale, created = Sale.objects.get_or_create(
         order_whatnot_id=order_id,

@@ -136,6 +136,9 @@ def store_invalid(body: bytes, error: InvalidEnvelope, seller_whatnot_id: str) -
 
     Return the synthetic event id. Retries of the same body land on the same
     row and only raise its duplicate count.
+
+    NOTE: the body is kept byte for byte, because it cannot be parsed, so
+    buyer details in it are stored too.
     """
     event_id = invalid_event_id(body)
     try:
