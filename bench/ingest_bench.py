@@ -385,6 +385,12 @@ def main() -> None:
         action="store_true",
         help="Use listings.jsonl already in --workdir instead of generating it.",
     )
+    parser.add_argument(
+        "--only",
+        choices=["pair"],
+        help="pair: only plain sqlite3 and selvedge (first ingest, re-ingest), "
+        "in that order, to compare them again on a quieter machine.",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -440,6 +446,13 @@ def main() -> None:
         seconds, rss_mb, result = measure(command, child_env(database_url))
         record(label, seconds, rss_mb, result)
 
+    if args.only == "pair":
+        run("plain sqlite3, same rows", "sqlite3-same-rows", fresh_sqlite("sqlite3"))
+        selvedge_db = fresh_sqlite("selvedge")
+        run("selvedge (SQLite)", "selvedge", selvedge_db)
+        run("selvedge re-ingest, unchanged (SQLite)", "selvedge-reingest", selvedge_db)
+        print_table(results)
+        return
     selvedge_db = fresh_sqlite("selvedge")
     run("selvedge (SQLite)", "selvedge", selvedge_db)
     run("selvedge re-ingest, unchanged (SQLite)", "selvedge-reingest", selvedge_db)
@@ -480,6 +493,10 @@ def main() -> None:
                 "orm-bulk-create",
                 args.postgres,
             )
+    print_table(results)
+
+
+def print_table(results: list[tuple]) -> None:
     print()
     print("| Variant | Wall time (s) | CPU time (s) | Peak RSS (MB) |")
     print("| --- | ---: | ---: | ---: |")
