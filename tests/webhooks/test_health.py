@@ -31,24 +31,14 @@ def test_health_counts_every_kind_of_delivery(client, connection):
     post_webhook(client, b"{not json")
     post_webhook(client, encode(created), signature="0" * 64)
     post_webhook(client, encode(created), signature=None)
-    SyncRun.objects.create(
-        seller=seller,
-        kind=SyncRun.Kind.RECONCILE,
-        repaired_count=3,
-        status=SyncRun.Status.SUCCEEDED,
-    )
-    SyncRun.objects.create(
-        seller=seller,
-        kind=SyncRun.Kind.RECONCILE,
-        repaired_count=2,
-        status=SyncRun.Status.SUCCEEDED,
-    )
-    SyncRun.objects.create(
-        seller=seller,
-        kind=SyncRun.Kind.FULL,
-        repaired_count=7,
-        status=SyncRun.Status.SUCCEEDED,
-    )
+    # Finished runs: a seller has at most one queued or running run.
+    for kind, repaired in (("reconcile", 3), ("reconcile", 2), ("full", 7)):
+        SyncRun.objects.create(
+            seller=seller,
+            kind=kind,
+            status=SyncRun.Status.SUCCEEDED,
+            repaired_count=repaired,
+        )
 
     health = health_for_seller(seller)
 
