@@ -28,10 +28,13 @@ class Stack:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(django_db_setup, live_server, tmp_path_factory) -> Iterator[Stack]:
     """The sandbox (three sellers, webhooks sent to the live server) and a worker
-    on every queue that calls the sandbox with the test database."""
+    on every queue that calls the sandbox with the test database.
+
+    Package scope: the worker must stop before tests outside tests/e2e run,
+    or it would take their tasks with the journeys' settings."""
     secret = django_settings.WHATNOT_WEBHOOK_SECRET.split(",")[0].strip()
     defaults = SandboxConfig()
     webhook_args = [
