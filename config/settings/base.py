@@ -385,6 +385,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Seller-scoped Whatnot inventory, sync runs, sales and comps.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Requests get components of their own: a listing request must carry a
+    # category and a positive price that a response may lack.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

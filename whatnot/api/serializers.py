@@ -3,7 +3,6 @@ with a UTC offset, and Whatnot ids are strings."""
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,17 +11,43 @@ from ..taxonomy import find_category, listable_categories, listing_taxonomy_id
 from ..validation import (
     CATEGORY_REQUIRED,
     DESCRIPTION_REQUIRED,
+    MAXIMUM_QUANTITY,
     PRICE_ERROR_MESSAGES,
     QUANTITY_ERROR_MESSAGES,
+    TEXT_LENGTH_LIMIT,
     TITLE_REQUIRED,
     validate_description,
     validate_price,
     validate_quantity,
     validate_title,
 )
+from . import schema  # noqa: F401 - registers the OpenAPI field extensions
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# The fields below validate through whatnot.validation, whose messages name the
+# fix. Their schemas state the same limits (see whatnot/api/schema.py for the
+# price and the category), so that clients and schema-driven tests know them.
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": TEXT_LENGTH_LIMIT - 1,
+        "pattern": r"\S",
+    }
+)
+class ListingTextField(serializers.CharField):
+    pass
+
+
+class PriceField(serializers.DecimalField):
+    pass
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAXIMUM_QUANTITY})
+class QuantityField(serializers.IntegerField):
+    pass
+
+
 class CategoryField(serializers.Field):
     """The listing's category as a taxonomy id; accepts the plain number too."""
 
@@ -47,11 +72,11 @@ class CategoryField(serializers.Field):
 
 
 class ListingSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(
+    title = ListingTextField(
         validators=[validate_title],
         error_messages={"required": TITLE_REQUIRED, "blank": TITLE_REQUIRED},
     )
-    description = serializers.CharField(
+    description = ListingTextField(
         validators=[validate_description],
         error_messages={
             "required": DESCRIPTION_REQUIRED,
@@ -70,7 +95,7 @@ class ListingSerializer(serializers.ModelSerializer):
     )
     # Null only on output: an auction synced from Whatnot has no fixed price.
     # validate_price below rejects a null in a request.
-    price = serializers.DecimalField(
+    price = PriceField(
         max_digits=12,
         decimal_places=2,
         allow_null=True,
@@ -79,7 +104,7 @@ class ListingSerializer(serializers.ModelSerializer):
         help_text="Asking price in the listing's currency, as a decimal string. "
         "Null for an auction synced from Whatnot.",
     )
-    quantity = serializers.IntegerField(
+    quantity = QuantityField(
         validators=[validate_quantity], error_messages=QUANTITY_ERROR_MESSAGES
     )
 
