@@ -11,6 +11,10 @@ the child's peak RSS. The variants:
   detection, attribute extraction, one executemany upsert per batch through
   Django's connection).
 - selvedge re-ingest: the same file again into the filled database.
+- plain sqlite3: each line parsed with json.loads and its fields picked into
+  the same table's columns by hand (price in cents to a decimal string, no
+  attribute extraction, no change detection), upserted with the same
+  statement through the sqlite3 module's executemany. This is the floor.
 - sqlite3 same rows: the same rows (same mapping and extraction) upserted with
   the sqlite3 module's executemany, no Django connection, no change detection.
 - sqlite3 without extraction: as above but the attribute columns left empty,
@@ -208,6 +212,80 @@ def _mapped_rows(path: str, extract: bool):
             )
 
 
+def _raw_rows(path: str):
+    """Yield parameter tuples picked straight from each parsed line."""
+    from research.attributes import ATTRIBUTE_COLUMNS
+
+    empty_attributes = ("",) * 4 + (None, None) + ("", None, None) + ("",) * 4
+    assert len(empty_attributes) == len(ATTRIBUTE_COLUMNS)
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    with open(path, "rb") as stream:
+        for line in stream:
+            data = json.loads(line)
+            price = data["price"]
+            product = data["productVariant"]["product"]
+            yield (
+                "whatnot",
+                data["id"],
+                None,
+                None,
+                data["title"],
+                data["description"],
+                data["url"],
+                "BUY_IT_NOW",
+                data["status"],
+                "",
+                "",
+                "",
+                f"{price['amount'] / 100:.2f}",
+                price["currency"],
+                data["status"] == "SOLD",
+                None,
+                data["createdAt"].replace("T", " ").rstrip("Z"),
+                None,
+                data["updatedAt"].replace("T", " ").rstrip("Z"),
+                json.dumps({"product_id": product["id"]}),
+                *empty_attributes,
+                0,
+                "",
+                now,
+                now,
+            )
+
+
+def child_sqlite3_raw(path: str, database_url: str) -> dict:
+    import sqlite3
+
+    _setup_django("sqlite:///:memory:")
+    from research.ingest.writer import upsert_sql
+
+    sql = upsert_sql().replace("%s", "?")
+    database = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    database.executescript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    )
+    started, cpu_started = time.perf_counter(), time.process_time()
+    batch: list[tuple] = []
+    rows = 0
+    for params in _raw_rows(path):
+        batch.append(params)
+        if len(batch) >= BATCH_SIZE:
+            with database:
+                database.executemany(sql, batch)
+            rows += len(batch)
+            batch = []
+    if batch:
+        with database:
+            database.executemany(sql, batch)
+        rows += len(batch)
+    database.close()
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu_started,
+        "counts": {"rows": rows},
+    }
+
+
 def child_sqlite3(path: str, database_url: str, extract: bool) -> dict:
     import sqlite3
 
@@ -305,6 +383,8 @@ def _aware(value):
 def run_child(args: argparse.Namespace) -> None:
     if args.variant in ("selvedge", "selvedge-reingest"):
         result = child_selvedge(args.file, args.database)
+    elif args.variant == "sqlite3-raw":
+        result = child_sqlite3_raw(args.file, args.database)
     elif args.variant == "sqlite3-same-rows":
         result = child_sqlite3(args.file, args.database, extract=True)
     elif args.variant == "sqlite3-no-extraction":
@@ -447,12 +527,14 @@ def main() -> None:
         record(label, seconds, rss_mb, result)
 
     if args.only == "pair":
+        run("plain sqlite3", "sqlite3-raw", fresh_sqlite("sqlite3-plain"))
         run("plain sqlite3, same rows", "sqlite3-same-rows", fresh_sqlite("sqlite3"))
         selvedge_db = fresh_sqlite("selvedge")
         run("selvedge (SQLite)", "selvedge", selvedge_db)
         run("selvedge re-ingest, unchanged (SQLite)", "selvedge-reingest", selvedge_db)
         print_table(results)
         return
+    run("plain sqlite3", "sqlite3-raw", fresh_sqlite("sqlite3-plain"))
     selvedge_db = fresh_sqlite("selvedge")
     run("selvedge (SQLite)", "selvedge", selvedge_db)
     run("selvedge re-ingest, unchanged (SQLite)", "selvedge-reingest", selvedge_db)
