@@ -2,10 +2,10 @@
 
 Queries use these where a summary level would hold about one listing per cell
 and so save nothing. That is the case for filters on inseam, made in or
-selvedge, for the partial months at the ends of a date range at the model and
-fit levels, and for week trends at those levels. The rows carry the same
-facts as the summary cells, one row per listing event, so the same merging
-code reads both.
+selvedge, for the partial months at the ends of a date range at the levels
+without day cells (model, sized and fit), and for week trends at those
+levels. The rows carry the same facts as the summary cells, one row per
+listing event, so the same merging code reads both.
 """
 
 from __future__ import annotations
