@@ -239,11 +239,11 @@ def listing_events(facts, Event, Grain, Row):
         facts.lot,
         facts.decade,
     )
-    grain = Grain.DAY if facts.listed_on else Grain.UNDATED
+    grain = Grain.DAY if facts.listed_on else Grain.ALL
     prices = {str(facts.price_bin): 1} if facts.price_bin is not None else {}
     yield Row(grain, facts.listed_on, Event.LISTED, *common, 1, prices, {})
     if facts.sold:
-        grain = Grain.DAY if facts.sold_on else Grain.UNDATED
+        grain = Grain.DAY if facts.sold_on else Grain.ALL
         sold_prices = (
             {str(facts.sold_price_bin): 1} if facts.sold_price_bin is not None else {}
         )
