@@ -370,6 +370,21 @@ def test_insert_event_defaults_and_conflicts():
             "NUL character",
             id="nul-in-id",
         ),
+        pytest.param(
+            b'{"id": "evt_1", "topic": "x\\ud800", "object": {}}',
+            "unpaired surrogate",
+            id="surrogate-in-topic",
+        ),
+        pytest.param(
+            b'{"id": "evt_\\udfff", "topic": "listing/created", "object": {}}',
+            "unpaired surrogate",
+            id="surrogate-in-id",
+        ),
+        pytest.param(
+            b'{"id": "evt_1", "topic": "listing/created", "seller_id": "\\ud800"}',
+            "unpaired surrogate",
+            id="surrogate-in-seller",
+        ),
     ],
 )
 def test_hostile_signed_body_gets_400(client, body, reason):
@@ -404,3 +419,18 @@ def test_too_deeply_nested_body_gets_400(client):
 
     assert response.status_code == 400
     assert "too deeply" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"]
+)
+def test_timestamp_outside_utc_range_is_dropped(client, timestamp):
+    envelope = example("listing_created")
+    envelope["timestamp"] = timestamp
+
+    response = post_webhook(client, encode(envelope))
+
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert event.event_timestamp is None
+    assert event.status == WebhookEvent.Status.RECEIVED

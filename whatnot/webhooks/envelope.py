@@ -74,7 +74,14 @@ def parse_timestamp(value) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        # An offset can carry a time just inside datetime's range past its
+        # ends once it is converted to UTC, as the database requires.
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _identifier(value, name: str, max_length: int, required: bool) -> str:
@@ -90,6 +97,15 @@ def _identifier(value, name: str, max_length: int, required: bool) -> str:
         )
     if "\x00" in value:
         raise InvalidEnvelope(f"the envelope's {name!r} contains a NUL character")
+    try:
+        value.encode()
+    except UnicodeEncodeError as exc:
+        # JSON can escape half of a UTF-16 surrogate pair, which no database
+        # column can store.
+        raise InvalidEnvelope(
+            f"the envelope's {name!r} contains an unpaired surrogate "
+            f"({value[exc.start]!a}) at character {exc.start}"
+        ) from None
     if len(value) > max_length:
         raise InvalidEnvelope(
             f"the envelope's {name!r} is {len(value)} characters long; "
