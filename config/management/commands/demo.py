@@ -60,7 +60,8 @@ class Command(BaseCommand):
             "--sandbox-port",
             type=int,
             default=8765,
-            help="Port of the Whatnot sandbox (WHATNOT_BASE_URL must match).",
+            help="Port of the Whatnot sandbox. selvedge is pointed at it unless "
+            "WHATNOT_BASE_URL is set.",
         )
         parser.add_argument(
             "--dataset",
@@ -217,7 +218,13 @@ class Command(BaseCommand):
             )
         expected = settings.WHATNOT_BASE_URL.rstrip("/")
         actual = f"http://{options['host']}:{options['sandbox_port']}"
-        if expected != actual:
+        if expected != actual and "WHATNOT_BASE_URL" not in os.environ:
+            # WHATNOT_BASE_URL is unset, so selvedge talks to this sandbox:
+            # this process through its settings, the children through the
+            # environment they inherit.
+            settings.WHATNOT_BASE_URL = actual
+            os.environ["WHATNOT_BASE_URL"] = actual
+        elif expected != actual:
             self.stdout.write(
                 self.style.WARNING(
                     f"WHATNOT_BASE_URL is {expected} but the sandbox runs at {actual}; "
