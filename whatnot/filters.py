@@ -10,6 +10,8 @@ cost at 50,000 listings.
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
@@ -19,6 +21,43 @@ from .models import Listing
 SEARCH_MAX_LENGTH = 200
 BRAND_OPTIONS_LIMIT = 200
 DEFAULT_ORDERING = "-updated_at"
+
+
+class StrictBooleanField(forms.Field):
+    """A yes/no query parameter that rejects what it cannot read.
+
+    Django's NullBooleanField reads any unknown value as "not given", which
+    would drop the filter without a word.
+    """
+
+    TRUE_VALUES = frozenset({"true", "1", "yes"})
+    FALSE_VALUES = frozenset({"false", "0", "no"})
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        text = str(value).strip().lower()
+        if text in self.TRUE_VALUES:
+            return True
+        if text in self.FALSE_VALUES:
+            return False
+        raise ValidationError(
+            "%(label)s must be true or false (you entered %(value)s).",
+            code="invalid",
+            params={"label": self.label or "This filter", "value": repr(value)},
+        )
+
+    def prepare_value(self, value):
+        # The inventory page's select compares the bound value with True and
+        # False.
+        try:
+            return self.to_python(value)
+        except ValidationError:
+            return value
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class ListingOrderingFilter(django_filters.OrderingFilter):
@@ -45,7 +84,7 @@ class ListingFilter(django_filters.FilterSet):
         choices=Listing.Status.choices, empty_label="Any status"
     )
     brand = django_filters.CharFilter(field_name="brand", max_length=64)
-    published = django_filters.BooleanFilter()
+    published = StrictBooleanFilter(label="Published")
     sync_state = django_filters.ChoiceFilter(
         choices=Listing.SyncState.choices,
         empty_label="Any sync state",

@@ -98,6 +98,25 @@ def test_invalid_filter_is_a_field_keyed_400(api_client, seller):
     assert "sort" in body
 
 
+@pytest.mark.parametrize("value", ["maybe", "2", "tru"])
+def test_unreadable_published_filter_is_400(api_client, seller, value):
+    response = api_client.get(f"/api/listings/?published={value}")
+
+    assert response.status_code == 400
+    message = response.json()["published"][0]
+    assert message == f"Published must be true or false (you entered '{value}')."
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes", "True"])
+def test_published_filter_reads_yes_values(api_client, seller, value):
+    ListingFactory(seller=seller, title="Shown", published=True)
+    ListingFactory(seller=seller, title="Hidden", published=False)
+
+    response = api_client.get(f"/api/listings/?published={value}")
+
+    assert [row["title"] for row in response.json()["results"]] == ["Shown"]
+
+
 def test_pagination_reports_count_and_next(api_client, seller):
     ListingFactory.create_batch(55, seller=seller)
 

@@ -129,6 +129,21 @@ def test_invalid_filter_shows_error_and_no_rows(seller_client, inventory):
     assert "Select a valid choice. LOST is not one of the available choices." in page
 
 
+def test_unreadable_published_filter_shows_error(seller_client, inventory):
+    response = seller_client.get(URL, {"published": "maybe"})
+
+    page = response.content.decode()
+    assert titles(response) == []
+    assert "Published must be true or false (you entered &#x27;maybe&#x27;)." in page
+
+
+def test_published_filter_stays_selected(seller_client, inventory):
+    response = seller_client.get(URL, {"published": "false"})
+
+    page = response.content.decode()
+    assert '<option value="false" selected>' in page
+
+
 def test_pagination_keeps_filters_and_has_no_duplicates(seller_client, seller):
     for number in range(120):
         ListingFactory(seller=seller, title=f"Jean {number:03}", price=Decimal("10"))
