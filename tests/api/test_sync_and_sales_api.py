@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from tests.pages.factories import SaleFactory, SyncRunFactory
@@ -107,3 +108,17 @@ def test_sales_filter_rejects_bad_date(api_client):
 
     assert response.status_code == 400
     assert list(response.json()) == ["sold_after"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("sold_before", "9999-12-31T23:59:59-05:00"),
+        ("sold_after", "0001-01-01T00:00:00+05:00"),
+    ],
+)
+def test_sales_filter_rejects_time_outside_utc(api_client, name, value):
+    response = api_client.get("/api/sales/", {name: value})
+
+    assert response.status_code == 400
+    assert "outside the dates that can be stored" in response.json()[name][0]
