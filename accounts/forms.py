@@ -29,6 +29,17 @@ class PersonalTokenForm(forms.Form):
                 "piece, without the text around it.",
                 code="whitespace",
             )
+        for position, character in enumerate(token, start=1):
+            if not (character.isascii() and character.isprintable()):
+                # Often an invisible character picked up with a copy, such as
+                # a zero-width space. HTTP headers cannot carry it anyway.
+                raise forms.ValidationError(
+                    "The token contains the character U+%(code)04X at position "
+                    "%(position)s, which Whatnot tokens never contain. Copy it "
+                    "again as one piece, or type it.",
+                    code="invalid_character",
+                    params={"code": ord(character), "position": position},
+                )
         return token
 
 

@@ -205,6 +205,10 @@ def test_rejected_personal_token_names_field_and_fix(
         pytest.param("", "This field is required.", id="empty"),
         pytest.param("wn_pat_tk one", "contains spaces or line breaks", id="space"),
         pytest.param("x" * 4097, "at most 4096 characters", id="too-long"),
+        pytest.param(
+            "wn_pat_tk\u200b", "character U+200B at position 10", id="zero-width"
+        ),
+        pytest.param("wn_pat_éé", "character U+00E9 at position 8", id="accent"),
     ],
 )
 def test_malformed_personal_token(seller_client, fake_whatnot, token, message):
