@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 # Whatnot accepts titles and descriptions shorter than this many characters.
 TEXT_LENGTH_LIMIT = 1000
 MINIMUM_PRICE = Decimal("0.01")
+# MoneyInput.amount is a GraphQL Int of cents, a signed 32-bit number.
+MAXIMUM_PRICE = Decimal("21474836.47")
 # The largest quantity the listing table stores (PostgreSQL's integer range).
 MAXIMUM_QUANTITY = 2_147_483_647
 
@@ -30,8 +32,8 @@ PRICE_ERROR_MESSAGES = {
     "invalid": "Price must be a number in dollars and cents, for example 45.00.",
     "max_decimal_places": "Price can have at most 2 decimal places (cents), for "
     "example 45.99.",
-    "max_digits": "Price is too large: enter at most 9999999999.99.",
-    "max_whole_digits": "Price is too large: enter at most 9999999999.99.",
+    "max_digits": "Price is too large: enter at most 21474836.47.",
+    "max_whole_digits": "Price is too large: enter at most 21474836.47.",
 }
 QUANTITY_ERROR_MESSAGES = {
     "required": "Quantity is required: enter the number of items in stock, or 0 "
@@ -78,6 +80,12 @@ def validate_price(value: Decimal) -> None:
             "price in dollars, for example 45.00.",
             code="min_value",
             params={"value": value},
+        )
+    if value > MAXIMUM_PRICE:
+        raise ValidationError(
+            "Price %(value)s is too large: Whatnot accepts at most %(maximum)s.",
+            code="max_value",
+            params={"value": value, "maximum": MAXIMUM_PRICE},
         )
 
 

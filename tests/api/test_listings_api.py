@@ -169,6 +169,12 @@ def test_pagination_reports_count_and_next(api_client, seller):
             id="price-nan",
         ),
         pytest.param(
+            {"price": "21474836.48"},
+            "price",
+            "Price 21474836.48 is too large: Whatnot accepts at most 21474836.47.",
+            id="price-over-32-bit-cents",
+        ),
+        pytest.param(
             {"quantity": -2},
             "quantity",
             "Quantity cannot be negative (you entered -2). Enter the number of "
