@@ -188,6 +188,12 @@ def test_pagination_reports_count_and_next(api_client, seller):
             id="quantity-huge",
         ),
         pytest.param(
+            {"category": ""},
+            "category",
+            "Category is required: choose where the listing appears on Whatnot.",
+            id="category-empty",
+        ),
+        pytest.param(
             {"category": "654"},
             "category",
             "Category 654 is not a Whatnot category that accepts listings. Use one "

@@ -65,6 +65,8 @@ class CategoryField(serializers.Field):
         return listing_taxonomy_id(listing)
 
     def to_internal_value(self, data) -> dict:
+        if data == "":
+            self.fail("required")
         category = find_category(str(data)) if isinstance(data, str | int) else None
         if category is None:
             self.fail("invalid_choice", input=data)
