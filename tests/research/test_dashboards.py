@@ -138,6 +138,29 @@ def test_empty_cohort_says_so(client, analyst, market):
     assert b"<canvas" not in response.content
 
 
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("research:cohort", {}),
+        ("research:listings", {}),
+        ("research:listings", {"format": "csv"}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("field", "value"), [("date_to", "9999-12-31"), ("date_from", "0001-01-01")]
+)
+def test_out_of_range_date_is_400(client, analyst, name, extra, field, value):
+    client.force_login(analyst)
+
+    response = client.get(reverse(name), {field: value, **extra})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert field in text
+    assert value in text
+    assert "1900 to 9998" in text
+
+
 def test_empty_overview_says_so(client, analyst):
     client.force_login(analyst)
 
