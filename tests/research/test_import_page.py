@@ -277,7 +277,9 @@ def test_export_jsonl_exact_anonymous(client, analyst):
     [
         ({"format": "xlsx"}, b"Unknown format 'xlsx'"),
         ({"platform": "etsy"}, b"Unknown platform 'etsy'"),
-        ({"dataset": "abc"}, b"Dataset 'abc' is not a dataset id."),
+        ({"dataset": "abc"}, b"Dataset 'abc' is not a dataset id"),
+        ({"dataset": "\u00b2"}, "Dataset '\u00b2' is not a dataset id".encode()),
+        ({"dataset": "1" * 30}, b"leave it empty"),
     ],
 )
 def test_export_bad_parameters(client, analyst, params, message):
