@@ -208,6 +208,18 @@ def test_listing_csv_equals_table(client, analyst, market):
     assert download == table
 
 
+def test_listing_csv_quotes_formula_cells(client, analyst, db):
+    MarketListingFactory(title='=HYPERLINK("https://example.test","x")')
+    MarketListingFactory(title="Levi's 501 =1+2")
+    client.force_login(analyst)
+
+    response = client.get(reverse("research:listings"), {"format": "csv"})
+
+    titles = {row[1] for row in csv.reader(io.StringIO(response.content.decode()))}
+    assert '\'=HYPERLINK("https://example.test","x")' in titles
+    assert "Levi's 501 =1+2" in titles
+
+
 def test_listing_pages_split_at_fifty(client, analyst, market):
     client.force_login(analyst)
 
