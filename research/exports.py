@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from .csv_cells import spreadsheet_safe
 from .models import MarketListing
 
 SCHEMA_NAME = "selvedge.market_listings"
@@ -98,7 +99,7 @@ def _csv_lines(rows, exported_at: datetime, counter: list[int]) -> Iterator[str]
     )
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([spreadsheet_safe(_csv_value(value)) for value in row])
         counter[0] += 1
         if counter[0] % _CHUNK_ROWS == 0:
             yield _take(buffer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,6 +24,8 @@ from .tasks.imports import import_listings_task
 logger = logging.getLogger(__name__)
 
 RUNS_PER_PAGE = 25
+# A dataset id: up to 18 ASCII digits, which fits a 64-bit primary key.
+DATASET_ID = re.compile(r"[0-9]{1,18}")
 
 
 @analyst_or_staff_required
@@ -122,8 +125,13 @@ def _export_parameter_error(file_format: str, platform: str, dataset: str) -> st
         return (
             f"Unknown platform {platform!r}; use one of {', '.join(Platform.values)}."
         )
-    if dataset and not dataset.isdigit():
-        return f"Dataset {dataset!r} is not a dataset id."
+    # str.isdigit also accepts digits such as "²" that int() rejects. Match only
+    # ASCII digits, and few enough of them to fit a database integer.
+    if dataset and not DATASET_ID.fullmatch(dataset):
+        return (
+            f"Dataset {dataset!r} is not a dataset id; use the number of a "
+            "dataset listed on the import page, or leave it empty."
+        )
     return ""
 
 

@@ -16,6 +16,9 @@ from research.models import Platform
 
 WAIST_RANGE = (20, 60)
 INSEAM_RANGE = (20, 40)
+# Dates outside these years are rejected as likely typos. The last day of year
+# 9999 also has no next day, so it cannot end a half-open range.
+DATE_RANGE = (date(1900, 1, 1), date(9998, 12, 31))
 
 
 class InvalidFilters(ValueError):
@@ -112,6 +115,15 @@ class CohortFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            value = cleaned.get(name)
+            if value is not None and not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+                self.add_error(
+                    name,
+                    f"The date {value} is outside the years "
+                    f"{DATE_RANGE[0].year} to {DATE_RANGE[1].year}; "
+                    "give a date within them.",
+                )
         for low, high, label in (
             ("waist_min", "waist_max", "waist"),
             ("inseam_min", "inseam_max", "inseam"),

@@ -32,7 +32,9 @@ def moment_range_q(field: str, start: date | None, end: date | None) -> Q:
     query = Q()
     if start is not None:
         query &= Q(**{f"{field}__gte": day_start(start)})
-    if end is not None:
+    # The last representable day has no next day. Every moment ends before it
+    # does, so that range needs no upper bound.
+    if end is not None and end < date.max:
         query &= Q(**{f"{field}__lt": day_start(end + timedelta(days=1))})
     return query
 

@@ -26,7 +26,15 @@ FORMATS = ("csv", "jsonl")
 _EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 # Errors a mapping raises on a malformed value (a list where a dict belongs);
 # the line is rejected with the message instead of stopping the file.
-_MAPPING_ERRORS = (RowError, TypeError, ValueError, AttributeError, KeyError)
+# ArithmeticError covers decimal.InvalidOperation and OverflowError from dates.
+_MAPPING_ERRORS = (
+    RowError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    KeyError,
+    ArithmeticError,
+)
 
 
 def guess_format(path: str | Path) -> str | None:

@@ -92,6 +92,13 @@ def _checked_amount(amount: Decimal, value, field: str) -> Decimal:
         raise RowError(
             f"invalid {field} {shown(value)}: expected an amount of 0 or more"
         )
+    # Check the size first: rounding an amount such as 1e9999 to cents would
+    # raise decimal.InvalidOperation instead of a RowError.
+    if amount.adjusted() + 1 + MONEY_DECIMAL_PLACES > MONEY_MAX_DIGITS:
+        raise RowError(
+            f"invalid {field} {shown(value)}: amount too large; the maximum is "
+            f"{MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES} digits before the point"
+        )
     exponent = amount.as_tuple().exponent
     too_precise = isinstance(exponent, int) and exponent < -MONEY_DECIMAL_PLACES
     if too_precise and amount != amount.quantize(Decimal("0.01")):
@@ -131,7 +138,9 @@ def parse_when(value, field: str) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return _in_utc_range(
+            value if value.tzinfo else value.replace(tzinfo=UTC), value, field
+        )
     text = str(value).strip()
     if not text:
         return None
@@ -143,6 +152,22 @@ def parse_when(value, field: str) -> datetime | None:
             f"invalid {field} {shown(value)}: expected an ISO-8601 date or time "
             "such as 2024-03-04 or 2024-03-04T10:00:00Z"
         )
+    return _in_utc_range(parsed, value, field)
+
+
+def _in_utc_range(parsed: datetime, value, field: str) -> datetime:
+    """Return `parsed` if it converts to UTC, or raise RowError.
+
+    A time near year 1 or year 9999 with a zone offset can fall outside the
+    years that datetime supports once it is converted to UTC for storage.
+    """
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise RowError(
+            f"invalid {field} {shown(value)}: the time falls outside years 1 to "
+            "9999 in UTC; check the date"
+        ) from None
     return parsed
 
 
@@ -178,7 +203,10 @@ def _parse_report_date(text: str) -> datetime | None:
             parsed = datetime.strptime(text, date_format)
         except ValueError:
             continue
-        return (parsed - timedelta(hours=offset)).replace(tzinfo=UTC)
+        try:
+            return (parsed - timedelta(hours=offset)).replace(tzinfo=UTC)
+        except OverflowError:
+            return None
     return None
 
 

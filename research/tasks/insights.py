@@ -37,7 +37,8 @@ def generate_summary_task(self, report_id: int) -> None:
     worker died mid-run is run again from its stored bundle. Rate limits,
     timeouts, connection and server errors are retried with backoff (see
     research.insights.service.retry_delay); every other failure is final, and
-    so is the soft time limit.
+    so is the soft time limit. An unexpected exception marks the report failed
+    with its message.
     """
     report = SummaryReport.objects.filter(pk=report_id).first()
     if report is None:
@@ -64,6 +65,17 @@ def generate_summary_task(self, report_id: int) -> None:
             "Summary report %s: %s Retrying in %.1f s", report_id, exc, delay
         )
         raise self.retry(exc=exc, countdown=delay) from exc
+    except Exception as exc:
+        # Any other error is likely a bug or invalid stored data, so a retry would
+        # fail the same way. Store it so the page stops showing the report as running.
+        logger.exception("Summary report %s failed unexpectedly", report_id)
+        finish(
+            report,
+            SummaryReport.Status.FAILED,
+            error=f"Writing the summary failed with an unexpected error: "
+            f"{type(exc).__name__}: {exc}. Check the report's filters and "
+            "request it again; if it fails again, report it to the developers.",
+        )
 
 
 @shared_task(ignore_result=True)

@@ -14,6 +14,7 @@ from research.cohorts.listing_source import (
     listed_in_q,
     moment_range_q,
 )
+from research.csv_cells import spreadsheet_safe_row
 
 PAGE_SIZE = 50
 COLUMNS = (
@@ -108,4 +109,4 @@ def write_csv(response, rows: list[TableRow]) -> None:
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(row.cells)
+        writer.writerow(spreadsheet_safe_row(row.cells))

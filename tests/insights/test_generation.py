@@ -291,6 +291,22 @@ def test_slow_reply_then_good_reply_succeeds(openai_settings, openai_server, rep
     assert len(openai_server.requests) == 2
 
 
+def test_unexpected_error_fails_the_report(
+    openai_settings, openai_server, report, monkeypatch
+):
+    def broken_bundle(report):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr("research.insights.service.build_bundle", broken_bundle)
+
+    report = run(report)
+
+    assert report.status == SummaryReport.Status.FAILED
+    assert "OverflowError: date value out of range" in report.error
+    assert report.finished_at is not None
+    assert openai_server.requests == []
+
+
 def test_no_api_key_stores_report_as_off(settings, openai_server, report):
     settings.OPENAI_API_KEY = ""
     settings.OPENAI_BASE_URL = openai_server.base_url

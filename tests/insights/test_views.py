@@ -107,6 +107,21 @@ def test_invalid_filter_is_400_naming_the_value(client, analyst, htmx):
     assert SummaryReport.objects.count() == 0
 
 
+def test_out_of_range_date_is_400(client, analyst):
+    client.force_login(analyst)
+
+    response = client.post(
+        reverse("research:summarize"), {"days": "7", "date_to": "9999-12-31"}
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "date_to" in body
+    assert "9999-12-31" in body
+    assert "1900 to 9998" in body
+    assert SummaryReport.objects.count() == 0
+
+
 @pytest.mark.parametrize("role", ["seller", "anonymous"])
 def test_market_summary_needs_analyst_or_staff(client, seller, role):
     if role == "seller":

@@ -17,7 +17,7 @@ from research.cohorts.bins import (
     quantile_from_bins,
 )
 from research.cohorts.filters import InvalidFilters, parse_filters
-from research.cohorts.listing_source import listing_rows
+from research.cohorts.listing_source import listing_rows, moment_range_q
 from research.cohorts.periods import DayRange
 from research.cohorts.queries import build_report, cohort_report, level_for, top_movers
 from tests.research.factories import MarketListingFactory
@@ -296,6 +296,8 @@ def test_price_bin_overflow_and_missing():
         ({"waist_min": "abc"}, "waist_min", "'abc'"),
         ({"waist_min": "34", "waist_max": "30"}, "waist_max", "swap"),
         ({"date_from": "2024-13-01"}, "date_from", "YYYY-MM-DD"),
+        ({"date_to": "9999-12-31"}, "date_to", "'9999-12-31'"),
+        ({"date_from": "0001-01-01"}, "date_from", "1900 to 9998"),
         ({"platform": "myspace"}, "platform", "myspace"),
         ({"status": "maybe"}, "status", "sold, unsold"),
         ({"bucket": "year"}, "bucket", "month or week"),
@@ -307,6 +309,12 @@ def test_invalid_filters_name_value_and_fix(query, field, fragment):
 
     assert field in caught.value.errors
     assert fragment in " ".join(caught.value.errors[field])
+
+
+def test_moment_range_last_day_unbounded():
+    query = moment_range_q("listed_at", date(2024, 1, 1), date.max)
+
+    assert "listed_at__lt" not in str(query)
 
 
 def listing_table_report(filters):

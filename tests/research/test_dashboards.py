@@ -138,6 +138,29 @@ def test_empty_cohort_says_so(client, analyst, market):
     assert b"<canvas" not in response.content
 
 
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("research:cohort", {}),
+        ("research:listings", {}),
+        ("research:listings", {"format": "csv"}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("field", "value"), [("date_to", "9999-12-31"), ("date_from", "0001-01-01")]
+)
+def test_out_of_range_date_is_400(client, analyst, name, extra, field, value):
+    client.force_login(analyst)
+
+    response = client.get(reverse(name), {field: value, **extra})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert field in text
+    assert value in text
+    assert "1900 to 9998" in text
+
+
 def test_empty_overview_says_so(client, analyst):
     client.force_login(analyst)
 
@@ -183,6 +206,18 @@ def test_listing_csv_equals_table(client, analyst, market):
     assert response["Content-Type"].startswith("text/csv")
     assert len(table) == 31
     assert download == table
+
+
+def test_listing_csv_quotes_formula_cells(client, analyst, db):
+    MarketListingFactory(title='=HYPERLINK("https://example.test","x")')
+    MarketListingFactory(title="Levi's 501 =1+2")
+    client.force_login(analyst)
+
+    response = client.get(reverse("research:listings"), {"format": "csv"})
+
+    titles = {row[1] for row in csv.reader(io.StringIO(response.content.decode()))}
+    assert '\'=HYPERLINK("https://example.test","x")' in titles
+    assert "Levi's 501 =1+2" in titles
 
 
 def test_listing_pages_split_at_fifty(client, analyst, market):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +22,7 @@ from tests.research.exports import (
     poshmark_row,
     write_jsonl,
 )
-from tests.research.factories import WhatnotListingFactory
+from tests.research.factories import MarketListingFactory, WhatnotListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -272,12 +274,31 @@ def test_export_jsonl_exact_anonymous(client, analyst):
     assert listing.seller.username not in json.dumps(row)
 
 
+@pytest.mark.parametrize("title", ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_export_csv_quotes_formula_titles(client, analyst, title):
+    MarketListingFactory(title=title, lot="-501")
+    client.force_login(analyst)
+
+    csv_text = stream(client.get(reverse("research:export_listings")))
+    jsonl_text = stream(
+        client.get(reverse("research:export_listings"), {"format": "jsonl"})
+    )
+
+    [row] = list(csv.DictReader(io.StringIO(csv_text.split("\r\n", 1)[1])))
+    assert row["title"] == "'" + title
+    assert row["lot"] == "'-501"
+    assert row["price"] == "101.00"
+    assert json.loads(jsonl_text.splitlines()[1])["title"] == title
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
         ({"format": "xlsx"}, b"Unknown format 'xlsx'"),
         ({"platform": "etsy"}, b"Unknown platform 'etsy'"),
-        ({"dataset": "abc"}, b"Dataset 'abc' is not a dataset id."),
+        ({"dataset": "abc"}, b"Dataset 'abc' is not a dataset id"),
+        ({"dataset": "\u00b2"}, "Dataset '\u00b2' is not a dataset id".encode()),
+        ({"dataset": "1" * 30}, b"leave it empty"),
     ],
 )
 def test_export_bad_parameters(client, analyst, params, message):

@@ -313,6 +313,30 @@ def test_bad_csv_lines_counted(tmp_path):
     ]
 
 
+def test_out_of_range_values_reject_line(tmp_path):
+    path = write_csv(
+        tmp_path / "grailed.csv",
+        ["id", "title", "price", "sold_price", "created_at", "sold_at"],
+        [
+            ["b4", "Levis 501", "1e9999", "", "2024-01-01", ""],
+            ["b5", "Levis 505", "20", "", "2024-01-01", ""],
+            ["b6", "Levis 506", "20", "", "0001-01-01T00:00:00+05:00", ""],
+            ["b7", "Levis 507", "20", "20", "2024-01-01", "9999-12-31 23:00:00 EST"],
+        ],
+    )
+
+    report = ingest_file(path, get_importer("grailed"))
+
+    reasons = {item["line"]: item["reason"] for item in report.rejected_lines}
+    assert report.created == 1
+    assert reasons[2].startswith("invalid price '1e9999': amount too large")
+    assert reasons[4].startswith(
+        "invalid created_at '0001-01-01T00:00:00+05:00': the time falls outside"
+    )
+    assert reasons[5].startswith("invalid sold_at '9999-12-31 23:00:00 EST'")
+    assert MarketListing.objects.get().external_id == "b5"
+
+
 def test_multiline_csv_record_first_line(tmp_path):
     rows = [poshmark_row(1, title="Levi's\n501"), poshmark_row(2, price="abc")]
     path = write_csv(tmp_path / "poshmark.csv", POSHMARK_HEADER, rows)
