@@ -254,39 +254,19 @@ def _raw_rows(path: str):
 
 
 def child_sqlite3_raw(path: str, database_url: str) -> dict:
-    import sqlite3
-
-    _setup_django("sqlite:///:memory:")
-    from research.ingest.writer import upsert_sql
-
-    sql = upsert_sql().replace("%s", "?")
-    database = sqlite3.connect(database_url.removeprefix("sqlite:///"))
-    database.executescript(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-    )
-    started, cpu_started = time.perf_counter(), time.process_time()
-    batch: list[tuple] = []
-    rows = 0
-    for params in _raw_rows(path):
-        batch.append(params)
-        if len(batch) >= BATCH_SIZE:
-            with database:
-                database.executemany(sql, batch)
-            rows += len(batch)
-            batch = []
-    if batch:
-        with database:
-            database.executemany(sql, batch)
-        rows += len(batch)
-    database.close()
-    return {
-        "seconds": time.perf_counter() - started,
-        "cpu_seconds": time.process_time() - cpu_started,
-        "counts": {"rows": rows},
-    }
+    return _sqlite3_upsert(database_url, _raw_rows(path))
 
 
 def child_sqlite3(path: str, database_url: str, extract: bool) -> dict:
+    return _sqlite3_upsert(database_url, _mapped_rows(path, extract))
+
+
+def _sqlite3_upsert(database_url: str, rows_to_write) -> dict:
+    """Upsert the rows of a generator through the sqlite3 module in batches.
+
+    The generator has not started yet, so its reading and mapping fall inside
+    the timed part.
+    """
     import sqlite3
 
     _setup_django("sqlite:///:memory:")
@@ -300,7 +280,7 @@ def child_sqlite3(path: str, database_url: str, extract: bool) -> dict:
     started, cpu_started = time.perf_counter(), time.process_time()
     batch: list[tuple] = []
     rows = 0
-    for params in _mapped_rows(path, extract):
+    for params in rows_to_write:
         batch.append(params)
         if len(batch) >= BATCH_SIZE:
             with database:

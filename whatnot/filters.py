@@ -27,15 +27,17 @@ class StrictBooleanField(forms.Field):
     """A yes/no query parameter that rejects what it cannot read.
 
     Django's NullBooleanField reads any unknown value as "not given", which
-    would drop the filter without a word.
+    would drop the filter silently.
     """
 
     TRUE_VALUES = frozenset({"true", "1", "yes"})
     FALSE_VALUES = frozenset({"false", "0", "no"})
 
     def to_python(self, value):
-        if value is None or value == "" or isinstance(value, bool):
-            return value if isinstance(value, bool) else None
+        if isinstance(value, bool):
+            return value
+        if value is None or value == "":
+            return None
         text = str(value).strip().lower()
         if text in self.TRUE_VALUES:
             return True

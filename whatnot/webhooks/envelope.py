@@ -77,8 +77,8 @@ def parse_timestamp(value) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     try:
-        # An offset can carry a time just inside datetime's range past its
-        # ends once it is converted to UTC, as the database requires.
+        # A time near year 1 or 9999 with an offset can fall outside
+        # datetime's range once converted to UTC, which the database stores.
         return parsed.astimezone(UTC)
     except OverflowError:
         return None
