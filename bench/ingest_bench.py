@@ -9,7 +9,9 @@ the child's peak RSS. The variants:
 
 - selvedge: research.ingest.ingest_file, the full path (parse, map, change
   detection, attribute extraction, one executemany upsert per batch through
-  Django's connection).
+  Django's connection), with its default extraction worker processes (one per
+  core beyond the first; RESEARCH_INGEST_PROCESSES=0 keeps extraction in the
+  ingesting process).
 - selvedge re-ingest: the same file again into the filled database.
 - plain sqlite3: each line parsed with json.loads and its fields picked into
   the same table's columns by hand (price in cents to a decimal string, no
@@ -25,9 +27,12 @@ the child's peak RSS. The variants:
   of the same rows in batches.
 
 Time is measured inside the child from opening the file to the last commit,
-so interpreter and Django start-up are left out; peak RSS covers the whole
-child. With --postgres the selvedge, re-ingest and ORM variants also run on
-that PostgreSQL database (its tables are dropped and migrated first).
+so interpreter and Django start-up are left out. Peak RSS is the kernel's
+figure for the child's largest process. For selvedge, the child also samples
+the PSS of itself and its extraction workers together after each batch, and
+its CPU time includes the workers'. With --postgres the selvedge, re-ingest
+and ORM variants also run on that PostgreSQL database (its tables are dropped
+and migrated first).
 """
 
 from __future__ import annotations
@@ -135,16 +140,58 @@ def _setup_django(database_url: str) -> None:
 
 
 def child_selvedge(path: str, database_url: str) -> dict:
+    import resource
+
     _setup_django(database_url)
     from research.ingest import get_importer, ingest_file
 
+    peak_pss_kb = 0
+
+    def sample(report) -> None:
+        nonlocal peak_pss_kb
+        peak_pss_kb = max(peak_pss_kb, family_pss_kb())
+
+    workers_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = ingest_file(path, get_importer("whatnot-export"))
+    report = ingest_file(path, get_importer("whatnot-export"), on_progress=sample)
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (workers.ru_utime - workers_before.ru_utime) + (
+        workers.ru_stime - workers_before.ru_stime
+    )
     return {
-        "seconds": time.perf_counter() - started,
-        "cpu_seconds": time.process_time() - cpu_started,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds + worker_cpu,
+        "worker_cpu_seconds": worker_cpu,
+        "peak_pss_mb": peak_pss_kb // 1024,
         "counts": report.counts(),
     }
+
+
+def family_pss_kb() -> int:
+    """Return the PSS of this process and its children (the extraction workers).
+
+    PSS splits each page shared after the fork between the processes sharing
+    it, so the sum is the memory the whole ingest uses.
+    """
+    pids = [str(os.getpid())]
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids.extend((task / "children").read_text().split())
+        except FileNotFoundError:
+            continue
+    total = 0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+    return total
 
 
 def _mapped_rows(path: str, extract: bool):
@@ -155,6 +202,7 @@ def _mapped_rows(path: str, extract: bool):
 
     from research.attributes import ATTRIBUTE_COLUMNS, extract_for_fields
     from research.extraction import EXTRACTOR_VERSION
+    from research.ingest.extracting import extraction_input
     from research.ingest.importers import ImportContext, get_importer
     from research.ingest.readers import JsonlReader, SourceRecord
 
@@ -172,14 +220,7 @@ def _mapped_rows(path: str, extract: bool):
             data["__ancestors"] = []
             row = importer.map_record(data, context)
             attributes = (
-                extract_for_fields(
-                    row.title,
-                    row.description,
-                    row.brand_raw,
-                    row.size_raw,
-                    row.condition_raw,
-                    row.extra,
-                )
+                extract_for_fields(*extraction_input(row))
                 if extract
                 else empty_attributes
             )
@@ -477,10 +518,15 @@ def main() -> None:
 
     def record(label: str, seconds: float, rss_mb: int, result: dict) -> None:
         cpu = result.get("cpu_seconds", 0.0)
-        results.append((label, seconds, cpu, rss_mb))
+        pss = result.get("peak_pss_mb")
+        results.append((label, seconds, cpu, rss_mb, pss))
+        workers = result.get("worker_cpu_seconds")
         print(
-            f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU, peak RSS {rss_mb} MB, "
-            f"{result.get('counts')}",
+            f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU"
+            + (f" ({workers:.1f} s in extraction workers)" if workers else "")
+            + f", peak RSS {rss_mb} MB"
+            + (f", peak PSS of all its processes {pss} MB" if pss else "")
+            + f", {result.get('counts')}",
             flush=True,
         )
 
@@ -560,10 +606,10 @@ def main() -> None:
 
 def print_table(results: list[tuple]) -> None:
     print()
-    print("| Variant | Wall time (s) | CPU time (s) | Peak RSS (MB) |")
-    print("| --- | ---: | ---: | ---: |")
-    for label, seconds, cpu, rss_mb in results:
-        print(f"| {label} | {seconds:.1f} | {cpu:.1f} | {rss_mb} |")
+    print("| Variant | Wall time (s) | CPU time (s) | Peak RSS (MB) | Peak PSS (MB) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, seconds, cpu, rss_mb, pss in results:
+        print(f"| {label} | {seconds:.1f} | {cpu:.1f} | {rss_mb} | {pss or ''} |")
 
 
 if __name__ == "__main__":

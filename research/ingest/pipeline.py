@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from .extracting import extraction_for
 from .importers import ImportContext, Importer
 from .importers.whatnot_export import node_type
 from .joins import ParentJoiner
@@ -65,12 +66,16 @@ def ingest_file(
     observed_at: datetime | None = None,
     on_progress: Callable[[IngestReport], None] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    processes: int | None = None,
 ) -> IngestReport:
     """Ingest one file and return its report.
 
     Bad lines are counted and listed in the report, never raised. Raises
     FileFormatError when the file as a whole cannot be read. `on_progress`
-    is called after each written batch.
+    is called after each written batch. `processes` is the number of worker
+    processes extracting attributes (0 extracts in this process; None picks
+    RESEARCH_INGEST_PROCESSES, by default one per core beyond the first, for
+    files of RESEARCH_INGEST_PARALLEL_MIN_BYTES or more).
     """
     chosen = resolve_format(importer, path, file_format)
     report = IngestReport()
@@ -88,21 +93,26 @@ def ingest_file(
             if on_progress is not None:
                 on_progress(report)
 
-        writer = ListingWriter(
-            importer.platform,
-            report,
-            dataset_id=dataset_id,
-            seller_id=seller_id,
-            dry_run=dry_run,
-            batch_size=batch_size,
-            on_batch=after_batch,
-        )
-        records = _counted(reader, report)
-        if importer.joins_parents:
-            _ingest_joined(records, importer, context, writer, report)
-        else:
-            _ingest_flat(records, importer, context, writer, report)
-        writer.flush()
+        extraction = extraction_for(report.total_bytes, 0 if dry_run else processes)
+        try:
+            writer = ListingWriter(
+                importer.platform,
+                report,
+                dataset_id=dataset_id,
+                seller_id=seller_id,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                on_batch=after_batch,
+                extraction=extraction,
+            )
+            records = _counted(reader, report)
+            if importer.joins_parents:
+                _ingest_joined(records, importer, context, writer, report)
+            else:
+                _ingest_flat(records, importer, context, writer, report)
+            writer.flush()
+        finally:
+            extraction.close()
         report.bytes_read = reader.position
     return report
 

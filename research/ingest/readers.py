@@ -18,6 +18,9 @@ from typing import BinaryIO
 
 # A line longer than this is rejected without being held in memory whole.
 MAX_LINE_BYTES = 1024 * 1024
+# JSON numbers with a fraction become Decimal, so prices keep their cents. One
+# decoder serves every line: json.loads with options builds a new one per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 class FileFormatError(ValueError):
@@ -78,7 +81,7 @@ class JsonlReader:
                 line_number, f"not valid UTF-8 (byte {exc.start} of the line)"
             )
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = _DECODER.decode(text)
         except json.JSONDecodeError as exc:
             if not raw.endswith(b"\n"):
                 reason = (

@@ -16,10 +16,13 @@ SQLite (3.24 or newer) and PostgreSQL.
 
 from __future__ import annotations
 
+import json
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -27,6 +30,12 @@ from django.utils import timezone
 from ..attributes import ATTRIBUTE_COLUMNS, extract_for_fields
 from ..extraction import EXTRACTOR_VERSION
 from ..models import MarketListing
+from .extracting import (
+    ExtractionInput,
+    InlineExtraction,
+    ProcessExtraction,
+    extraction_input,
+)
 from .report import IngestReport
 from .rows import ListingRow
 
@@ -120,8 +129,33 @@ class _Pending:
     updated_at: datetime | None
 
 
+@dataclass(slots=True)
+class _Dispatched:
+    """A batch whose attributes are being extracted, waiting to be written.
+
+    `keys` are the rows the batch was expected to write when it was handed
+    over; `handle` stands for their attribute values until they are done.
+    """
+
+    batch: list[_Pending]
+    keys: list[str]
+    inputs: list[ExtractionInput]
+    handle: object
+    attributes: dict[str, tuple] = field(default_factory=dict)
+
+
 class ListingWriter:
-    """Collect rows of one platform and write them a batch at a time."""
+    """Collect rows of one platform and write them a batch at a time.
+
+    A full batch is handed to `extraction` first: the rows the database does
+    not have yet, or has in another version, have their attributes
+    extracted, in worker processes when `extraction` has them. Up to one
+    batch per worker process waits for its attributes while the next ones
+    fill; batches are written in the order they filled. Which rows a batch
+    creates, updates or skips is decided again when it is written, inside its
+    transaction, so a row that an earlier batch or another writer changed in
+    the meantime is counted and written as it stands then.
+    """
 
     def __init__(
         self,
@@ -133,6 +167,7 @@ class ListingWriter:
         dry_run: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
         on_batch: Callable[[], None] | None = None,
+        extraction: InlineExtraction | ProcessExtraction | None = None,
     ):
         self.platform = platform
         self.report = report
@@ -143,8 +178,9 @@ class ListingWriter:
         self.on_batch = on_batch
         self._owner = (dataset_id, seller_id)
         self._pending: dict[str, _Pending] = {}
-        self._adapt_time = connection.ops.adapt_datetimefield_value
-        self._adapt_json = connection.ops.adapt_json_value
+        self._extraction = extraction or InlineExtraction()
+        self._dispatched: deque[_Dispatched] = deque()
+        self._adapt_time = _time_adapter()
         self._vendor = connection.vendor
 
     def add(self, line: int, row: ListingRow) -> None:
@@ -158,7 +194,9 @@ class ListingWriter:
         else:
             self._pending[row.external_id] = pending
         if len(self._pending) >= self.batch_size:
-            self.flush()
+            self._dispatch()
+            while len(self._dispatched) > self._extraction.processes:
+                self._complete(self._dispatched.popleft())
 
     def _settle_duplicate(self, earlier: _Pending, later: _Pending) -> None:
         """Keep the newer of two lines with one key in the same batch."""
@@ -171,33 +209,59 @@ class ListingWriter:
             self.report.older += 1
 
     def flush(self) -> None:
-        """Write the queued rows in one transaction."""
+        """Write every queued row, each batch in one transaction."""
+        self._dispatch()
+        while self._dispatched:
+            self._complete(self._dispatched.popleft())
+
+    def _dispatch(self) -> None:
+        """Hand the queued rows over for extraction as one batch."""
         if not self._pending:
             return
         batch = list(self._pending.values())
         self._pending = {}
+        keys: list[str] = []
+        inputs: list[ExtractionInput] = []
+        if not self.dry_run:
+            keys_in_batch = [pending.row.external_id for pending in batch]
+            stored = self._stored_versions(keys_in_batch)
+            for pending in batch:
+                current = stored.get(pending.row.external_id)
+                if self._outcome(pending, current) not in ("unchanged", "older"):
+                    keys.append(pending.row.external_id)
+                    inputs.append(extraction_input(pending.row))
+        handle = self._extraction.submit(inputs) if inputs else None
+        self._dispatched.append(_Dispatched(batch, keys, inputs, handle))
+
+    def _complete(self, dispatched: _Dispatched) -> None:
+        """Write a dispatched batch once its attributes are extracted."""
+        if dispatched.inputs:
+            values = self._extraction.result(dispatched.handle, dispatched.inputs)
+            dispatched.attributes = dict(zip(dispatched.keys, values, strict=True))
+        batch, attributes = dispatched.batch, dispatched.attributes
         try:
             with transaction.atomic():
-                self._write(batch)
+                self._write(batch, attributes)
         except DatabaseError:
             if len(batch) == 1:
                 raise
             # One row the database refuses (a value a mapping did not check)
             # would sink the whole batch; write row by row to reject only it.
-            self._write_each(batch)
+            self._write_each(batch, attributes)
         if self.on_batch is not None:
             self.on_batch()
 
-    def _write_each(self, batch: list[_Pending]) -> None:
+    def _write_each(self, batch: list[_Pending], attributes: dict) -> None:
         for pending in batch:
             try:
                 with transaction.atomic():
-                    self._write([pending])
+                    self._write([pending], attributes)
             except DatabaseError as exc:
                 reason = str(exc).strip().splitlines()[0][:300]
                 self.report.reject(pending.line, f"database rejected the row: {reason}")
 
-    def _write(self, batch: list[_Pending]) -> None:
+    def _write(self, batch: list[_Pending], attributes: dict[str, tuple]) -> None:
+        """Write one batch, using the attribute values in `attributes` by key."""
         stored = self._stored_versions([pending.row.external_id for pending in batch])
         now = self._adapt_time(timezone.now())
         upserts: list[tuple] = []
@@ -207,17 +271,18 @@ class ListingWriter:
         for pending in batch:
             current = stored.get(pending.row.external_id)
             outcome = self._outcome(pending, current)
-            if outcome in ("created", "updated"):
-                upserts.append(self._insert_params(pending, now))
+            if self.dry_run:
+                pass
+            elif outcome in ("created", "updated"):
+                values = self._attributes(pending.row, attributes)
+                upserts.append(self._insert_params(pending, values, now))
             elif outcome == "reextracted":
-                attributes = self._attributes(pending.row)
-                attribute_updates.append(
-                    (*attributes, EXTRACTOR_VERSION, now, current.id)
-                )
+                values = self._attributes(pending.row, attributes)
+                attribute_updates.append((*values, EXTRACTOR_VERSION, now, current.id))
             # A row only re-extracted counts as updated: its columns changed.
             counts["updated" if outcome == "reextracted" else outcome] += 1
 
-        if not self.dry_run:
+        if upserts or attribute_updates:
             with connection.cursor() as cursor:
                 if upserts:
                     cursor.executemany(upsert_sql(), upserts)
@@ -279,17 +344,14 @@ class ListingWriter:
             stored_at = datetime.fromisoformat(stored_at)
         return stored_at.replace(tzinfo=UTC)
 
-    def _attributes(self, row: ListingRow) -> tuple:
-        return extract_for_fields(
-            row.title,
-            row.description,
-            row.brand_raw,
-            row.size_raw,
-            row.condition_raw,
-            row.extra,
-        )
+    def _attributes(self, row: ListingRow, extracted: dict[str, tuple]) -> tuple:
+        """Return a row's attribute values, extracting them if not done yet."""
+        values = extracted.get(row.external_id)
+        if values is None:
+            values = extract_for_fields(*extraction_input(row))
+        return values
 
-    def _insert_params(self, pending: _Pending, now) -> tuple:
+    def _insert_params(self, pending: _Pending, attributes: tuple, now) -> tuple:
         row = pending.row
         adapt_time = self._adapt_time
         return (
@@ -312,13 +374,45 @@ class ListingWriter:
             adapt_time(row.listed_at),
             adapt_time(row.sold_at),
             adapt_time(row.source_updated_at),
-            self._adapt_json(row.extra, DjangoJSONEncoder),
-            *self._attributes(row),
+            _json_text(row.extra),
+            *attributes,
             EXTRACTOR_VERSION,
             pending.content_hash,
             now,
             now,
         )
+
+
+def _time_adapter() -> Callable:
+    """Return a function turning aware datetimes into the connection's values.
+
+    On SQLite the result is what Django's adapter returns: the time in the
+    connection's zone as text. It takes one conversion per value instead of
+    three calls. Other databases take the datetime as it is.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return adapt
+    zone = connection.timezone
+
+    def adapt_sqlite(value):
+        if value is None or value.utcoffset() is None:
+            return adapt(value)
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    return adapt_sqlite
+
+
+def _json_text(value) -> str:
+    """Serialize a row's extra the way Django's JSONField adapter does.
+
+    The plain encoder handles what importers usually put there; the Django
+    encoder covers decimals and times.
+    """
+    try:
+        return json.dumps(value)
+    except TypeError:
+        return json.dumps(value, cls=DjangoJSONEncoder)
 
 
 def _is_newer(incoming, stored) -> bool:

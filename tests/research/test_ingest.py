@@ -31,6 +31,14 @@ WHATNOT = get_importer("whatnot-export")
 POSHMARK = get_importer("poshmark")
 
 
+@pytest.fixture(autouse=True, params=[0, 1], ids=["inline", "worker"])
+def extraction_processes(request, settings):
+    """Run each test with extraction in this process and in a worker process."""
+    settings.RESEARCH_INGEST_PROCESSES = request.param
+    settings.RESEARCH_INGEST_PARALLEL_MIN_BYTES = 0
+    return request.param
+
+
 def stored_rows() -> list[dict]:
     return list(MarketListing.objects.order_by("id").values())
 
