@@ -9,9 +9,9 @@ the child's peak RSS. The variants:
 
 - selvedge: research.ingest.ingest_file, the full path (parse, map, change
   detection, attribute extraction, one executemany upsert per batch through
-  Django's connection), with its default extraction worker processes (one per
-  core beyond the first; RESEARCH_INGEST_PROCESSES=0 keeps extraction in the
-  ingesting process).
+  Django's connection), with its default worker processes: one per core
+  parses, maps and extracts while the ingesting process writes
+  (RESEARCH_INGEST_PROCESSES=0 keeps all of it in the ingesting process).
 - selvedge re-ingest: the same file again into the filled database.
 - plain sqlite3: each line parsed with json.loads and its fields picked into
   the same table's columns by hand (price in cents to a decimal string, no

@@ -163,8 +163,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RESEARCH_IMPORT_MAX_UPLOAD_BYTES = env.int(
     "RESEARCH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024
 )
-# Worker processes that extract attributes while an import reads and writes;
-# unset means one per core beyond the first, 0 keeps extraction in-process.
+# Worker processes that parse, map and extract while an import writes. Unset
+# means one per core, and 0 keeps that work in the importing process.
 RESEARCH_INGEST_PROCESSES = env.int("RESEARCH_INGEST_PROCESSES", default=None)
 # Files smaller than this are ingested without worker processes.
 RESEARCH_INGEST_PARALLEL_MIN_BYTES = env.int(

@@ -7,21 +7,47 @@ worker task and Whatnot bulk exports.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
+from django.db import DatabaseError
 from django.utils import timezone
 
-from .extracting import extraction_for
-from .importers import ImportContext, Importer
+from ..attributes import extract_for_fields
+from .importers import ImportContext, Importer, get_importer
 from .importers.whatnot_export import node_type
-from .joins import ParentJoiner
-from .readers import CsvReader, FileFormatError, JsonlReader, RejectedLine, SourceRecord
+from .joins import PARENT_KEY, ParentJoiner
+from .readers import (
+    CsvReader,
+    FileFormatError,
+    JsonlReader,
+    RejectedLine,
+    SourceRecord,
+    parse_jsonl_line,
+)
 from .report import IngestReport
 from .rows import ListingRow
 from .values import RowError
-from .writer import DEFAULT_BATCH_SIZE, ListingWriter
+from .workers import (
+    InProcess,
+    WorkerPool,
+    extraction_input,
+    reading_connection,
+    workers_for,
+)
+from .writer import (
+    DEFAULT_BATCH_SIZE,
+    ListingWriter,
+    PreparedRow,
+    outcome_of,
+    prepare_row,
+    stored_versions,
+    time_adapter,
+)
 
 FORMATS = ("csv", "jsonl")
 _EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
@@ -36,6 +62,8 @@ _MAPPING_ERRORS = (
     KeyError,
     ArithmeticError,
 )
+# Lines handed to a worker process at a time.
+CHUNK_LINES = 2000
 
 
 def guess_format(path: str | Path) -> str | None:
@@ -73,9 +101,10 @@ def ingest_file(
     Bad lines are counted and listed in the report, never raised. Raises
     FileFormatError when the file as a whole cannot be read. `on_progress`
     is called after each written batch. `processes` is the number of worker
-    processes extracting attributes (0 extracts in this process; None picks
-    RESEARCH_INGEST_PROCESSES, by default one per core beyond the first, for
-    files of RESEARCH_INGEST_PARALLEL_MIN_BYTES or more).
+    processes that parse, map and extract: 0 does all in this process, and
+    None takes RESEARCH_INGEST_PROCESSES (by default one per core) for files
+    of RESEARCH_INGEST_PARALLEL_MIN_BYTES or more. Only JSONL lines are
+    parsed and mapped in workers; a CSV file's rows are only extracted there.
     """
     chosen = resolve_format(importer, path, file_format)
     report = IngestReport()
@@ -93,7 +122,7 @@ def ingest_file(
             if on_progress is not None:
                 on_progress(report)
 
-        extraction = extraction_for(report.total_bytes, 0 if dry_run else processes)
+        workers = workers_for(report.total_bytes, 0 if dry_run else processes)
         try:
             writer = ListingWriter(
                 importer.platform,
@@ -103,16 +132,19 @@ def ingest_file(
                 dry_run=dry_run,
                 batch_size=batch_size,
                 on_batch=after_batch,
-                extraction=extraction,
+                extraction=workers,
             )
-            records = _counted(reader, report)
-            if importer.joins_parents:
-                _ingest_joined(records, importer, context, writer, report)
+            if chosen == "jsonl" and workers.processes:
+                _ingest_lines_in_workers(reader, importer, context, writer, workers)
             else:
-                _ingest_flat(records, importer, context, writer, report)
+                records = _counted(reader, report)
+                if importer.joins_parents:
+                    _ingest_joined(records, importer, context, writer, report)
+                else:
+                    _ingest_flat(records, importer, context, writer, report)
             writer.flush()
         finally:
-            extraction.close()
+            workers.close()
         report.bytes_read = reader.position
     return report
 
@@ -195,3 +227,151 @@ def _map_joined(importer, joined, context, writer, report) -> None:
     data = dict(joined.data)
     data["__ancestors"] = joined.ancestors
     _map(importer, joined.line, data, context, writer, report)
+
+
+# --- lines prepared in worker processes --------------------------------------
+#
+# The ingesting process reads raw lines and hands them to the workers a chunk
+# at a time. A worker parses, maps and hashes each line, reads the stored
+# versions of the chunk's rows and extracts the attributes of those the
+# database does not have yet. The ingesting process takes the chunks back in
+# file order: it joins child lines to their parents, counts, and writes.
+
+_PARENT = "parent"
+_SKIPPED = "skipped"
+_CHILD = "child"
+_ROW = "row"
+
+
+def _ingest_lines_in_workers(
+    reader: JsonlReader,
+    importer: Importer,
+    context: ImportContext,
+    writer: ListingWriter,
+    workers: InProcess | WorkerPool,
+) -> None:
+    arguments = (importer.name, writer.platform, writer.owner, context)
+    in_flight: deque = deque()
+    lines = reader.lines()
+    joiner = ParentJoiner() if importer.joins_parents else nullcontext()
+    with joiner:
+        while chunk := list(islice(lines, CHUNK_LINES)):
+            handle = workers.submit(prepare_lines, *arguments, chunk)
+            in_flight.append((handle, chunk))
+            while len(in_flight) > workers.processes:
+                handle, chunk = in_flight.popleft()
+                prepared = workers.result(handle, prepare_lines, *arguments, chunk)
+                _take_prepared(prepared, importer, context, writer, joiner)
+        while in_flight:
+            handle, chunk = in_flight.popleft()
+            prepared = workers.result(handle, prepare_lines, *arguments, chunk)
+            _take_prepared(prepared, importer, context, writer, joiner)
+        if importer.joins_parents:
+            for item in joiner.drain():
+                if isinstance(item, RejectedLine):
+                    writer.report.reject(item.line, item.reason)
+                else:
+                    _map_joined(importer, item, context, writer, writer.report)
+
+
+def _take_prepared(prepared: list, importer, context, writer, joiner) -> None:
+    report = writer.report
+    for item in prepared:
+        report.lines_read += 1
+        if isinstance(item, RejectedLine):
+            report.reject(item.line, item.reason)
+        elif item[0] == _ROW:
+            writer.add_prepared(item[1], item[2])
+        elif item[0] == _CHILD:
+            joined = joiner.join(item[1])
+            if joined is not None:
+                _map_joined(importer, joined, context, writer, report)
+        else:
+            report.parent_lines += 1
+            if item[0] == _PARENT:
+                joiner.add_parent(item[1])
+
+
+def prepare_lines(
+    importer_name: str,
+    platform: str,
+    owner: tuple,
+    context: ImportContext,
+    chunk: list[tuple[int, bytes] | RejectedLine],
+) -> list:
+    """Parse, map and hash a chunk of lines; extract the rows that need it.
+
+    Returns one item per line in order: a RejectedLine, or a (kind, ...)
+    tuple: (_ROW, line, PreparedRow), (_PARENT, SourceRecord) for a product
+    or variant, (_SKIPPED, line) for another node, and (_CHILD, SourceRecord)
+    for a listing that names a parent line.
+    """
+    importer = get_importer(importer_name)
+    adapt_time = time_adapter()
+    prepared: list = []
+    mapped: list[tuple[ListingRow, PreparedRow]] = []
+    for item in chunk:
+        if isinstance(item, RejectedLine):
+            prepared.append(item)
+            continue
+        record = parse_jsonl_line(*item)
+        if isinstance(record, RejectedLine):
+            prepared.append(record)
+            continue
+        data = record.data
+        if importer.joins_parents:
+            kind = node_type(data)
+            if data.get("id") in (None, "") and kind in (
+                "listing",
+                "product",
+                "variant",
+            ):
+                prepared.append(RejectedLine(record.line, "missing id"))
+                continue
+            if kind in ("product", "variant"):
+                prepared.append((_PARENT, record))
+                continue
+            if kind != "listing":
+                prepared.append((_SKIPPED, record.line))
+                continue
+            if data.get(PARENT_KEY) is not None:
+                prepared.append((_CHILD, record))
+                continue
+            data["__ancestors"] = []
+        try:
+            row = importer.map_record(data, context)
+        except _MAPPING_ERRORS as exc:
+            prepared.append(
+                RejectedLine(record.line, str(exc) or exc.__class__.__name__)
+            )
+            continue
+        ready = prepare_row(row, owner, adapt_time)
+        mapped.append((row, ready))
+        prepared.append((_ROW, record.line, ready))
+    _extract_needed(platform, mapped)
+    return prepared
+
+
+def _extract_needed(
+    platform: str, mapped: list[tuple[ListingRow, PreparedRow]]
+) -> None:
+    """Extract the rows whose version the database does not have yet.
+
+    The others are marked checked. When the stored versions cannot be read,
+    nothing is extracted here and the writer decides.
+    """
+    if not mapped:
+        return
+    db = reading_connection()
+    try:
+        stored = stored_versions(
+            db, platform, [ready.external_id for _, ready in mapped]
+        )
+    except DatabaseError:
+        return
+    for row, ready in mapped:
+        outcome = outcome_of(ready, stored.get(ready.external_id), db.vendor)
+        if outcome in ("unchanged", "older"):
+            ready.checked = True
+        else:
+            ready.attributes = extract_for_fields(*extraction_input(row))

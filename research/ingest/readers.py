@@ -48,6 +48,17 @@ class JsonlReader:
         self.position = 0
 
     def __iter__(self) -> Iterator[SourceRecord | RejectedLine]:
+        for item in self.lines():
+            if isinstance(item, RejectedLine):
+                yield item
+            else:
+                yield parse_jsonl_line(*item)
+
+    def lines(self) -> Iterator[tuple[int, bytes] | RejectedLine]:
+        """Yield (line number, raw bytes) of each non-blank line, unparsed.
+
+        A line over the size limit is skipped and yielded as rejected.
+        """
         line_number = 0
         while True:
             raw = self.stream.readline(self.max_line_bytes + 1)
@@ -64,7 +75,7 @@ class JsonlReader:
                 continue
             if not raw.strip():
                 continue
-            yield self._parse(line_number, raw)
+            yield line_number, raw
 
     def _skip_rest_of_line(self) -> None:
         while True:
@@ -73,30 +84,32 @@ class JsonlReader:
             if not chunk or chunk.endswith(b"\n"):
                 return
 
-    def _parse(self, line_number: int, raw: bytes) -> SourceRecord | RejectedLine:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return RejectedLine(
-                line_number, f"not valid UTF-8 (byte {exc.start} of the line)"
+
+def parse_jsonl_line(line_number: int, raw: bytes) -> SourceRecord | RejectedLine:
+    """Parse one JSONL line into a record, or reject it with the reason."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return RejectedLine(
+            line_number, f"not valid UTF-8 (byte {exc.start} of the line)"
+        )
+    try:
+        data = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        if not raw.endswith(b"\n"):
+            reason = (
+                "truncated line: the file ends inside a JSON value "
+                f"({exc.msg} at column {exc.colno})"
             )
-        try:
-            data = _DECODER.decode(text)
-        except json.JSONDecodeError as exc:
-            if not raw.endswith(b"\n"):
-                reason = (
-                    "truncated line: the file ends inside a JSON value "
-                    f"({exc.msg} at column {exc.colno})"
-                )
-            else:
-                reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
-            return RejectedLine(line_number, reason)
-        if not isinstance(data, dict):
-            return RejectedLine(
-                line_number,
-                f"expected a JSON object, found {type(data).__name__}",
-            )
-        return SourceRecord(line_number, data)
+        else:
+            reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
+        return RejectedLine(line_number, reason)
+    if not isinstance(data, dict):
+        return RejectedLine(
+            line_number,
+            f"expected a JSON object, found {type(data).__name__}",
+        )
+    return SourceRecord(line_number, data)
 
 
 class CsvReader:

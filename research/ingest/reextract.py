@@ -14,7 +14,7 @@ from django.utils import timezone
 from ..attributes import extract_for_fields
 from ..extraction import EXTRACTOR_VERSION
 from ..models import MarketListing
-from .writer import attributes_update_sql
+from .writer import EXTRACTION_COLUMNS, attributes_update_sql
 
 DEFAULT_BATCH_SIZE = 2000
 
@@ -45,15 +45,9 @@ def reextract_attributes(
     done = 0
     while limit is None or done < limit:
         rows = list(
-            listings.filter(id__gt=last_id).values_list(
-                "id",
-                "title",
-                "description",
-                "brand_raw",
-                "size_raw",
-                "condition_raw",
-                "extra",
-            )[:batch_size]
+            listings.filter(id__gt=last_id).values_list("id", *EXTRACTION_COLUMNS)[
+                :batch_size
+            ]
         )
         if not rows:
             break

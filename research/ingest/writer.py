@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -30,14 +30,9 @@ from django.utils import timezone
 from ..attributes import ATTRIBUTE_COLUMNS, extract_for_fields
 from ..extraction import EXTRACTOR_VERSION
 from ..models import MarketListing
-from .extracting import (
-    ExtractionInput,
-    InlineExtraction,
-    ProcessExtraction,
-    extraction_input,
-)
 from .report import IngestReport
 from .rows import ListingRow
+from .workers import ExtractionInput, InProcess, WorkerPool, extract_rows
 
 DEFAULT_BATCH_SIZE = 2000
 
@@ -122,39 +117,54 @@ class _Stored:
 
 
 @dataclass(slots=True)
-class _Pending:
-    line: int
-    row: ListingRow
+class PreparedRow:
+    """A mapped row in the shape the upsert statement takes.
+
+    `values` are the SOURCE_COLUMNS values, adapted for the connection.
+    `attributes` are the extracted values when already known. `checked` marks
+    a row that was compared with the stored row before extraction and found
+    to write nothing, so extracting it was left out.
+    """
+
+    external_id: str
     content_hash: str
     updated_at: datetime | None
+    values: tuple
+    attributes: tuple | None = None
+    checked: bool = False
+
+
+@dataclass(slots=True)
+class _Pending:
+    line: int
+    row: PreparedRow
 
 
 @dataclass(slots=True)
 class _Dispatched:
     """A batch whose attributes are being extracted, waiting to be written.
 
-    `keys` are the rows the batch was expected to write when it was handed
+    `rows` are the rows the batch was expected to write when it was handed
     over; `handle` stands for their attribute values until they are done.
     """
 
     batch: list[_Pending]
-    keys: list[str]
+    rows: list[PreparedRow]
     inputs: list[ExtractionInput]
     handle: object
-    attributes: dict[str, tuple] = field(default_factory=dict)
 
 
 class ListingWriter:
     """Collect rows of one platform and write them a batch at a time.
 
-    A full batch is handed to `extraction` first: the rows the database does
-    not have yet, or has in another version, have their attributes
+    A full batch is handed to `extraction` first: its rows without attributes
+    that the database does not have yet, or has in another version, are
     extracted, in worker processes when `extraction` has them. Up to one
     batch per worker process waits for its attributes while the next ones
-    fill; batches are written in the order they filled. Which rows a batch
-    creates, updates or skips is decided again when it is written, inside its
-    transaction, so a row that an earlier batch or another writer changed in
-    the meantime is counted and written as it stands then.
+    fill, and batches are written in the order they filled. Which rows a
+    batch creates, updates or skips is decided again inside its transaction.
+    A row that an earlier batch or another writer changed in the meantime is
+    therefore counted and written against the stored version of that moment.
     """
 
     def __init__(
@@ -167,7 +177,7 @@ class ListingWriter:
         dry_run: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
         on_batch: Callable[[], None] | None = None,
-        extraction: InlineExtraction | ProcessExtraction | None = None,
+        extraction: InProcess | WorkerPool | None = None,
     ):
         self.platform = platform
         self.report = report
@@ -178,16 +188,18 @@ class ListingWriter:
         self.on_batch = on_batch
         self._owner = (dataset_id, seller_id)
         self._pending: dict[str, _Pending] = {}
-        self._extraction = extraction or InlineExtraction()
+        self._extraction = extraction or InProcess()
         self._dispatched: deque[_Dispatched] = deque()
-        self._adapt_time = _time_adapter()
+        self._adapt_time = time_adapter()
         self._vendor = connection.vendor
 
     def add(self, line: int, row: ListingRow) -> None:
         """Queue one row; the batch is written when it is full."""
-        pending = _Pending(
-            line, row, row.content_hash(self._owner), row.source_updated_at
-        )
+        self.add_prepared(line, prepare_row(row, self._owner, self._adapt_time))
+
+    def add_prepared(self, line: int, row: PreparedRow) -> None:
+        """Queue one row prepared by `prepare_row` for this writer's owner."""
+        pending = _Pending(line, row)
         earlier = self._pending.get(row.external_id)
         if earlier is not None:
             self._settle_duplicate(earlier, pending)
@@ -195,14 +207,24 @@ class ListingWriter:
             self._pending[row.external_id] = pending
         if len(self._pending) >= self.batch_size:
             self._dispatch()
-            while len(self._dispatched) > self._extraction.processes:
+            # A batch waits only while a worker extracts for it, and at most
+            # one batch per worker waits.
+            while self._dispatched and (
+                self._dispatched[0].handle is None
+                or len(self._dispatched) > self._extraction.processes
+            ):
                 self._complete(self._dispatched.popleft())
+
+    @property
+    def owner(self) -> tuple:
+        """(dataset id, seller id) of the rows, part of each content hash."""
+        return self._owner
 
     def _settle_duplicate(self, earlier: _Pending, later: _Pending) -> None:
         """Keep the newer of two lines with one key in the same batch."""
-        if earlier.content_hash == later.content_hash:
+        if earlier.row.content_hash == later.row.content_hash:
             self.report.unchanged += 1
-        elif _is_newer(later.updated_at, earlier.updated_at):
+        elif _is_newer(later.row.updated_at, earlier.row.updated_at):
             self.report.older += 1
             self._pending[later.row.external_id] = later
         else:
@@ -220,65 +242,79 @@ class ListingWriter:
             return
         batch = list(self._pending.values())
         self._pending = {}
-        keys: list[str] = []
-        inputs: list[ExtractionInput] = []
+        rows: list[PreparedRow] = []
         if not self.dry_run:
-            keys_in_batch = [pending.row.external_id for pending in batch]
-            stored = self._stored_versions(keys_in_batch)
-            for pending in batch:
-                current = stored.get(pending.row.external_id)
-                if self._outcome(pending, current) not in ("unchanged", "older"):
-                    keys.append(pending.row.external_id)
-                    inputs.append(extraction_input(pending.row))
-        handle = self._extraction.submit(inputs) if inputs else None
-        self._dispatched.append(_Dispatched(batch, keys, inputs, handle))
+            unknown = [
+                pending.row
+                for pending in batch
+                if pending.row.attributes is None and not pending.row.checked
+            ]
+            if unknown:
+                stored = stored_versions(
+                    connection, self.platform, [row.external_id for row in unknown]
+                )
+                rows = [
+                    row
+                    for row in unknown
+                    if outcome_of(row, stored.get(row.external_id), self._vendor)
+                    not in ("unchanged", "older")
+                ]
+        inputs = [extraction_input_of(row) for row in rows]
+        handle = self._extraction.submit(extract_rows, inputs) if inputs else None
+        self._dispatched.append(_Dispatched(batch, rows, inputs, handle))
 
     def _complete(self, dispatched: _Dispatched) -> None:
         """Write a dispatched batch once its attributes are extracted."""
         if dispatched.inputs:
-            values = self._extraction.result(dispatched.handle, dispatched.inputs)
-            dispatched.attributes = dict(zip(dispatched.keys, values, strict=True))
-        batch, attributes = dispatched.batch, dispatched.attributes
+            values = self._extraction.result(
+                dispatched.handle, extract_rows, dispatched.inputs
+            )
+            for row, attributes in zip(dispatched.rows, values, strict=True):
+                row.attributes = attributes
+        batch = dispatched.batch
         try:
             with transaction.atomic():
-                self._write(batch, attributes)
+                self._write(batch)
         except DatabaseError:
             if len(batch) == 1:
                 raise
             # One row the database refuses (a value a mapping did not check)
             # would sink the whole batch; write row by row to reject only it.
-            self._write_each(batch, attributes)
+            self._write_each(batch)
         if self.on_batch is not None:
             self.on_batch()
 
-    def _write_each(self, batch: list[_Pending], attributes: dict) -> None:
+    def _write_each(self, batch: list[_Pending]) -> None:
         for pending in batch:
             try:
                 with transaction.atomic():
-                    self._write([pending], attributes)
+                    self._write([pending])
             except DatabaseError as exc:
                 reason = str(exc).strip().splitlines()[0][:300]
                 self.report.reject(pending.line, f"database rejected the row: {reason}")
 
-    def _write(self, batch: list[_Pending], attributes: dict[str, tuple]) -> None:
-        """Write one batch, using the attribute values in `attributes` by key."""
-        stored = self._stored_versions([pending.row.external_id for pending in batch])
+    def _write(self, batch: list[_Pending]) -> None:
+        """Write one batch, extracting the attributes still missing."""
+        stored = stored_versions(
+            connection, self.platform, [pending.row.external_id for pending in batch]
+        )
         now = self._adapt_time(timezone.now())
         upserts: list[tuple] = []
         attribute_updates: list[tuple] = []
         counts = {"created": 0, "updated": 0, "unchanged": 0, "older": 0}
 
         for pending in batch:
-            current = stored.get(pending.row.external_id)
-            outcome = self._outcome(pending, current)
+            row = pending.row
+            current = stored.get(row.external_id)
+            outcome = outcome_of(row, current, self._vendor)
             if self.dry_run:
                 pass
             elif outcome in ("created", "updated"):
-                values = self._attributes(pending.row, attributes)
-                upserts.append(self._insert_params(pending, values, now))
+                upserts.append(self._insert_params(row, _attributes(row), now))
             elif outcome == "reextracted":
-                values = self._attributes(pending.row, attributes)
-                attribute_updates.append((*values, EXTRACTOR_VERSION, now, current.id))
+                attribute_updates.append(
+                    (*_attributes(row), EXTRACTOR_VERSION, now, current.id)
+                )
             # A row only re-extracted counts as updated: its columns changed.
             counts["updated" if outcome == "reextracted" else outcome] += 1
 
@@ -291,74 +327,117 @@ class ListingWriter:
         for name, count in counts.items():
             setattr(self.report, name, getattr(self.report, name) + count)
 
-    def _stored_versions(self, external_ids: list[str]) -> dict[str, _Stored]:
-        table = connection.ops.quote_name(MarketListing._meta.db_table)
-        select = (
-            f"SELECT external_id, id, content_hash, source_updated_at, "  # noqa: S608
-            f"extractor_version FROM {table} WHERE platform = %s AND "
-        )
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    select + "external_id = ANY(%s)", [self.platform, external_ids]
-                )
-            else:
-                placeholders = ", ".join(["%s"] * len(external_ids))
-                cursor.execute(
-                    select + f"external_id IN ({placeholders})",
-                    [self.platform, *external_ids],
-                )
-            rows = cursor.fetchall()
-        return {
-            external_id: _Stored(id, content_hash, stored_at, version)
-            for external_id, id, content_hash, stored_at, version in rows
-        }
-
-    def _outcome(self, pending: _Pending, current: _Stored | None) -> str:
-        """Return what a row does to the table.
-
-        "created", "updated" (a newer version), "reextracted" (the stored
-        source fields with attributes from an older extractor version),
-        "unchanged" or "older".
-        """
-        if current is None:
-            return "created"
-        if current.content_hash == pending.content_hash:
-            if current.extractor_version == EXTRACTOR_VERSION:
-                return "unchanged"
-            return "reextracted"
-        if _is_newer(pending.updated_at, self._aware(current.source_updated_at)):
-            return "updated"
-        return "older"
-
-    def _aware(self, stored_at):
-        """Return a stored source_updated_at as an aware datetime.
-
-        SQLite's driver hands back a naive UTC datetime parsed from the stored
-        text (or the text itself when no converter applies); PostgreSQL's is
-        already aware.
-        """
-        if stored_at is None or self._vendor != "sqlite":
-            return stored_at
-        if isinstance(stored_at, str):
-            stored_at = datetime.fromisoformat(stored_at)
-        return stored_at.replace(tzinfo=UTC)
-
-    def _attributes(self, row: ListingRow, extracted: dict[str, tuple]) -> tuple:
-        """Return a row's attribute values, extracting them if not done yet."""
-        values = extracted.get(row.external_id)
-        if values is None:
-            values = extract_for_fields(*extraction_input(row))
-        return values
-
-    def _insert_params(self, pending: _Pending, attributes: tuple, now) -> tuple:
-        row = pending.row
-        adapt_time = self._adapt_time
+    def _insert_params(self, row: PreparedRow, attributes: tuple, now) -> tuple:
         return (
             self.platform,
             row.external_id,
             self.dataset_id,
             self.seller_id,
+            *row.values,
+            *attributes,
+            EXTRACTOR_VERSION,
+            row.content_hash,
+            now,
+            now,
+        )
+
+
+def stored_versions(db, platform: str, external_ids: list[str]) -> dict[str, _Stored]:
+    """Read the stored version of each key through the connection `db`."""
+    table = db.ops.quote_name(MarketListing._meta.db_table)
+    select = (
+        f"SELECT external_id, id, content_hash, source_updated_at, "  # noqa: S608
+        f"extractor_version FROM {table} WHERE platform = %s AND "
+    )
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(select + "external_id = ANY(%s)", [platform, external_ids])
+        else:
+            placeholders = ", ".join(["%s"] * len(external_ids))
+            cursor.execute(
+                select + f"external_id IN ({placeholders})", [platform, *external_ids]
+            )
+        rows = cursor.fetchall()
+    return {
+        external_id: _Stored(id, content_hash, stored_at, version)
+        for external_id, id, content_hash, stored_at, version in rows
+    }
+
+
+def outcome_of(row: PreparedRow, current: _Stored | None, vendor: str) -> str:
+    """Return what a row does to the table.
+
+    "created", "updated" (a newer version), "reextracted" (the stored source
+    fields with attributes from an older extractor version), "unchanged" or
+    "older".
+    """
+    if current is None:
+        return "created"
+    if current.content_hash == row.content_hash:
+        if current.extractor_version == EXTRACTOR_VERSION:
+            return "unchanged"
+        return "reextracted"
+    if _is_newer(row.updated_at, _aware(current.source_updated_at, vendor)):
+        return "updated"
+    return "older"
+
+
+def _aware(stored_at, vendor: str):
+    """Return a stored source_updated_at as an aware datetime.
+
+    SQLite's driver hands back a naive UTC datetime parsed from the stored
+    text (or the text itself when no converter applies). PostgreSQL's is
+    already aware.
+    """
+    if stored_at is None or vendor != "sqlite":
+        return stored_at
+    if isinstance(stored_at, str):
+        stored_at = datetime.fromisoformat(stored_at)
+    return stored_at.replace(tzinfo=UTC)
+
+
+def _attributes(row: PreparedRow) -> tuple:
+    """Return a row's attribute values, extracting them if not done yet."""
+    if row.attributes is None:
+        row.attributes = extract_for_fields(*extraction_input_of(row))
+    return row.attributes
+
+
+# The fields attributes are read from, in the extractor's argument order.
+EXTRACTION_COLUMNS = (
+    "title",
+    "description",
+    "brand_raw",
+    "size_raw",
+    "condition_raw",
+    "extra",
+)
+# Their positions in PreparedRow.values.
+_TITLE, _DESCRIPTION, _BRAND, _SIZE, _CONDITION, _EXTRA = (
+    SOURCE_COLUMNS.index(name) for name in EXTRACTION_COLUMNS
+)
+
+
+def extraction_input_of(row: PreparedRow) -> ExtractionInput:
+    """Return the extractor's input for a prepared row."""
+    values = row.values
+    return (
+        values[_TITLE],
+        values[_DESCRIPTION],
+        values[_BRAND],
+        values[_SIZE],
+        values[_CONDITION],
+        json.loads(values[_EXTRA]),
+    )
+
+
+def prepare_row(row: ListingRow, owner: tuple, adapt_time: Callable) -> PreparedRow:
+    """Return `row` hashed for `owner`, its values adapted with `adapt_time`."""
+    return PreparedRow(
+        row.external_id,
+        row.content_hash(owner),
+        row.source_updated_at,
+        (
             row.title,
             row.description,
             row.url,
@@ -375,15 +454,11 @@ class ListingWriter:
             adapt_time(row.sold_at),
             adapt_time(row.source_updated_at),
             _json_text(row.extra),
-            *attributes,
-            EXTRACTOR_VERSION,
-            pending.content_hash,
-            now,
-            now,
-        )
+        ),
+    )
 
 
-def _time_adapter() -> Callable:
+def time_adapter() -> Callable:
     """Return a function turning aware datetimes into the connection's values.
 
     On SQLite the result is what Django's adapter returns: the time in the

@@ -1,33 +1,40 @@
-"""Attribute extraction in worker processes during an ingest."""
+"""Ingest work in worker processes: parsing, mapping and extraction."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from research.attributes import ATTRIBUTE_COLUMNS, extract_for_fields
 from research.ingest import get_importer, ingest_file
-from research.ingest.extracting import (
-    InlineExtraction,
-    ProcessExtraction,
-    extraction_for,
-)
+from research.ingest.importers import ImportContext
+from research.ingest.pipeline import prepare_lines
+from research.ingest.readers import JsonlReader
+from research.ingest.workers import InProcess, WorkerPool, extract_rows, workers_for
+from research.ingest.writer import SOURCE_COLUMNS
 from research.models import MarketListing
 from tests.research.exports import (
+    POSHMARK_HEADER,
     export_lines,
+    global_id,
     listing_line,
+    poshmark_row,
     product_line,
     variant_line,
+    write_csv,
     write_jsonl,
 )
 
 WHATNOT = get_importer("whatnot-export")
 COLUMNS = ("external_id", "title", *ATTRIBUTE_COLUMNS, "extractor_version")
 
+SOURCE_TITLE = SOURCE_COLUMNS.index("title")
 TITLES = [
     "Vintage 90s Levi's 501 jeans W32 L30 made in USA",
     "Levis 505 orange tab 1970s 34x32 selvedge",
@@ -54,9 +61,34 @@ def varied_lines(products: int) -> list[dict]:
     return lines
 
 
+def embedded_line(number: int, *, title: str, updated_at: str) -> dict:
+    """A listing line with its variant and product inside, as in the bench file."""
+    line = listing_line(number, number, updated_at=updated_at, title=title)
+    del line["__parentId"]
+    line["productVariant"] = {
+        "id": global_id("ProductVariant", number),
+        "sku": f"SKU-{number}",
+        "product": {"id": global_id("Product", number), "title": title},
+    }
+    return line
+
+
+def embedded_lines(count: int) -> list[dict]:
+    return [
+        embedded_line(
+            number,
+            title=f"{TITLES[number % len(TITLES)]} #{number}",
+            updated_at="2026-01-01T00:00:00Z",
+        )
+        for number in range(1, count + 1)
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_workers_match_inline_extraction(tmp_path):
-    path = write_jsonl(tmp_path / "export.jsonl", varied_lines(120))
+@pytest.mark.parametrize("shape", ["parent lines", "embedded"])
+def test_workers_match_inline_ingest(tmp_path, shape):
+    lines = varied_lines(120) if shape == "parent lines" else embedded_lines(120)
+    path = write_jsonl(tmp_path / "export.jsonl", lines, raw_tail='{"id": "cut')
     inline = ingest_file(path, WHATNOT, processes=0, batch_size=16)
     expected = stored()
     MarketListing.objects.all().delete()
@@ -64,23 +96,56 @@ def test_workers_match_inline_extraction(tmp_path):
     parallel = ingest_file(path, WHATNOT, processes=2, batch_size=16)
 
     assert parallel.counts() == inline.counts()
+    assert parallel.lines_read == inline.lines_read
+    assert parallel.parent_lines == inline.parent_lines
+    assert parallel.rejected_lines == inline.rejected_lines
     assert parallel.created == 120
+    assert parallel.rejected == 1
     assert stored() == expected
     assert {row[COLUMNS.index("lot")] for row in expected} >= {"501", "505", "13MWZ"}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_key_repeated_in_batches_in_flight(tmp_path):
-    # With one row per batch, every version of listing 1 is in flight while
-    # the next is read: the counts and the stored row follow file order.
-    lines = [
-        product_line(1, title="Levi's 550"),
-        variant_line(1, 1),
-        listing_line(1, 1, updated_at="2026-01-01T00:00:00Z", title="Levi's 505"),
-        listing_line(1, 1, updated_at="2026-02-01T00:00:00Z", title="Levi's 517"),
-        listing_line(1, 1, updated_at="2026-02-01T00:00:00Z", title="Levi's 517"),
-        listing_line(1, 1, updated_at="2026-01-01T00:00:00Z", title="Levi's 505"),
+def test_workers_match_inline_csv(tmp_path):
+    path = write_csv(
+        tmp_path / "poshmark.csv",
+        POSHMARK_HEADER,
+        [poshmark_row(number) for number in range(1, 41)],
+    )
+    poshmark = get_importer("poshmark")
+    inline = ingest_file(path, poshmark, processes=0, batch_size=8)
+    expected = stored()
+    MarketListing.objects.all().delete()
+
+    parallel = ingest_file(path, poshmark, processes=1, batch_size=8)
+
+    assert parallel.counts() == inline.counts()
+    assert parallel.created == 40
+    assert stored() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("shape", ["parent lines", "embedded"])
+def test_key_repeated_in_batches_in_flight(tmp_path, shape):
+    # With one row per batch and one line per chunk, every version of listing
+    # 1 is in flight while the next is read: counts and the stored row still
+    # follow file order.
+    versions = [
+        ("2026-01-01T00:00:00Z", "Levi's 505"),
+        ("2026-02-01T00:00:00Z", "Levi's 517"),
+        ("2026-02-01T00:00:00Z", "Levi's 517"),
+        ("2026-01-01T00:00:00Z", "Levi's 505"),
     ]
+    if shape == "embedded":
+        lines = [
+            embedded_line(1, title=title, updated_at=updated_at)
+            for updated_at, title in versions
+        ]
+    else:
+        lines = [product_line(1, title="Levi's 550"), variant_line(1, 1)] + [
+            listing_line(1, 1, updated_at=updated_at, title=title)
+            for updated_at, title in versions
+        ]
     path = write_jsonl(tmp_path / "export.jsonl", lines)
 
     report = ingest_file(path, WHATNOT, processes=2, batch_size=1)
@@ -93,7 +158,32 @@ def test_key_repeated_in_batches_in_flight(tmp_path):
         "rejected": 0,
     }
     listing = MarketListing.objects.get()
-    assert (listing.title, listing.lot, listing.fit) == ("Levi's 517", "517", "bootcut")
+    assert listing.title == "Levi's 517"
+    assert (listing.lot, listing.fit) == ("517", "bootcut")
+    assert listing.source_updated_at == datetime(2026, 2, 1, tzinfo=UTC)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_skips_extracting_stored_rows(tmp_path):
+    lines = embedded_lines(30)
+    lines[4]["title"] = "Levi's 517 changed"
+    lines[4]["updatedAt"] = "2026-03-01T00:00:00Z"
+    first = write_jsonl(tmp_path / "first.jsonl", embedded_lines(30))
+    ingest_file(first, WHATNOT, processes=1)
+    path = write_jsonl(tmp_path / "second.jsonl", lines)
+    with path.open("rb") as stream:
+        chunk = list(JsonlReader(stream).lines())
+    context = ImportContext(observed_at=datetime(2026, 4, 1, tzinfo=UTC))
+
+    prepared = prepare_lines(WHATNOT.name, "whatnot", (None, None), context, chunk)
+
+    rows = [item[2] for item in prepared]
+    assert len(rows) == 30
+    changed = rows.pop(4)
+    assert changed.attributes is not None
+    assert changed.checked is False
+    assert all(row.checked for row in rows)
+    assert all(row.attributes is None for row in rows)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,13 +192,13 @@ def test_unchanged_rows_skip_extraction(tmp_path, monkeypatch):
     ingest_file(path, WHATNOT, processes=1, batch_size=8)
     sent: list[int] = []
 
-    class Counting(InlineExtraction):
-        def submit(self, inputs):
-            sent.append(len(inputs))
-            return super().submit(inputs)
+    class Counting(InProcess):
+        def submit(self, function, *args):
+            sent.append(len(args[-1]))
+            return super().submit(function, *args)
 
     monkeypatch.setattr(
-        "research.ingest.pipeline.extraction_for",
+        "research.ingest.pipeline.workers_for",
         lambda total_bytes, processes=None: Counting(),
     )
 
@@ -120,22 +210,22 @@ def test_unchanged_rows_skip_extraction(tmp_path, monkeypatch):
 
 def test_dead_worker_falls_back_inline():
     inputs = [(title, "", "", "", "", {}) for title in TITLES]
-    extraction = ProcessExtraction(1)
+    expected = [extract_for_fields(*fields) for fields in inputs]
+    pool = WorkerPool(1)
     try:
-        first = extraction.submit(inputs)
-        assert extraction.result(first, inputs) == [
-            extract_for_fields(*fields) for fields in inputs
-        ]
+        first = pool.submit(extract_rows, inputs)
+        assert pool.result(first, extract_rows, inputs) == expected
         for pid in child_pids():
             os.kill(int(pid), signal.SIGKILL)
-        second = extraction.submit(inputs)
-        values = extraction.result(second, inputs)
-        third = extraction.submit(inputs)
-        later = extraction.result(third, inputs)
+        second = pool.submit(extract_rows, inputs)
+        values = pool.result(second, extract_rows, inputs)
+        third = pool.submit(extract_rows, inputs)
+        later = pool.result(third, extract_rows, inputs)
     finally:
-        extraction.close()
+        pool.close()
 
-    assert values == later == [extract_for_fields(*fields) for fields in inputs]
+    assert values == expected
+    assert later == expected
     assert third is None
 
 
@@ -146,28 +236,28 @@ def child_pids() -> list[str]:
     return pids
 
 
-def test_choice_of_extraction(settings):
+def test_choice_of_workers(settings):
     settings.RESEARCH_INGEST_PROCESSES = 1
     settings.RESEARCH_INGEST_PARALLEL_MIN_BYTES = 1000
 
-    small = extraction_for(999)
-    large = extraction_for(1000)
-    forced_inline = extraction_for(10**9, processes=0)
+    small = workers_for(999)
+    large = workers_for(1000)
+    forced_inline = workers_for(10**9, processes=0)
     large.close()
 
-    assert isinstance(small, InlineExtraction)
-    assert isinstance(large, ProcessExtraction)
+    assert isinstance(small, InProcess)
+    assert isinstance(large, WorkerPool)
     assert large.processes == 1
-    assert isinstance(forced_inline, InlineExtraction)
+    assert isinstance(forced_inline, InProcess)
 
 
 def _choose_in_daemon(queue) -> None:
-    chosen = extraction_for(10**9, processes=2)
+    chosen = workers_for(10**9, processes=2)
     queue.put(type(chosen).__name__)
     chosen.close()
 
 
-def test_daemonic_process_extracts_inline():
+def test_daemonic_process_works_inline():
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_choose_in_daemon, args=(queue,), daemon=True)
@@ -175,4 +265,23 @@ def test_daemonic_process_extracts_inline():
     chosen = queue.get(timeout=30)
     child.join(timeout=30)
 
-    assert chosen == "InlineExtraction"
+    assert chosen == "InProcess"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prepared_rows_survive_pickling():
+    line = json.dumps(
+        embedded_line(7, title="Levi's 501", updated_at="2026-01-01T00:00:00Z")
+    )
+    context = ImportContext(observed_at=datetime(2026, 4, 1, tzinfo=UTC))
+    pool = WorkerPool(1)
+    try:
+        args = (WHATNOT.name, "whatnot", (None, None), context, [(1, line.encode())])
+        handle = pool.submit(prepare_lines, *args)
+        [(kind, number, row)] = pool.result(handle, prepare_lines, *args)
+    finally:
+        pool.close()
+
+    assert (kind, number) == ("row", 1)
+    assert row.external_id == global_id("BuyItNowListing", 7)
+    assert row.values[SOURCE_TITLE] == "Levi's 501"

@@ -1,10 +1,12 @@
-"""Run attribute extraction for the writer, in this process or in others.
+"""Worker processes that parse, map and extract while an ingest writes.
 
-Extraction is the largest share of an ingest's CPU time, and it needs nothing
-but a row's text. On a machine with spare cores the writer therefore hands
-each batch's extraction to worker processes, and reads, maps and writes the
-next batches meanwhile. Workers are forked from the ingesting process, so they
-share its loaded code and tables. They never touch the database.
+Writing to the database happens in the ingesting process, one batch at a
+time, and everything before it needs only the file's lines: parsing, mapping,
+hashing and attribute extraction, the largest share of an ingest's CPU time.
+On a machine with spare cores that work goes to worker processes forked from
+the ingesting process, so they share its loaded code and tables. A worker
+reads stored versions through a database connection of its own, and never
+writes.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from ..attributes import extract_for_fields
 from .rows import ListingRow
@@ -44,26 +49,26 @@ def extract_rows(inputs: list[ExtractionInput]) -> list[tuple]:
     return [extract_for_fields(*fields) for fields in inputs]
 
 
-class InlineExtraction:
-    """Extract in the calling process when the batch is handed over."""
+class InProcess:
+    """Run each call in the calling process when it is submitted."""
 
     processes = 0
 
-    def submit(self, inputs: list[ExtractionInput]) -> list[tuple]:
-        return extract_rows(inputs)
+    def submit(self, function: Callable, *args):
+        return function(*args)
 
-    def result(self, handle: list[tuple], inputs: list[ExtractionInput]) -> list[tuple]:
+    def result(self, handle, function: Callable, *args):
         return handle
 
     def close(self) -> None:
         pass
 
 
-class ProcessExtraction:
-    """Extract in a pool of forked worker processes.
+class WorkerPool:
+    """Run calls in a pool of forked worker processes.
 
-    If a worker dies, the batches it had and every later one are extracted
-    in the calling process instead, so a dead worker does not fail the ingest.
+    If a worker dies, the calls it had and every later one run in the calling
+    process instead, so a dead worker does not fail the ingest.
     """
 
     def __init__(self, processes: int):
@@ -73,27 +78,27 @@ class ProcessExtraction:
         # them and copy the pages it shares with this process.
         gc.freeze()
         self._executor: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context("fork")
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
         )
 
-    def submit(self, inputs: list[ExtractionInput]) -> Future | None:
+    def submit(self, function: Callable, *args) -> Future | None:
         if self._executor is None:
             return None
         try:
-            return self._executor.submit(extract_rows, inputs)
+            return self._executor.submit(function, *args)
         except (BrokenProcessPool, RuntimeError, OSError) as exc:
             self._give_up(exc)
             return None
 
-    def result(
-        self, handle: Future | None, inputs: list[ExtractionInput]
-    ) -> list[tuple]:
+    def result(self, handle: Future | None, function: Callable, *args):
         if handle is not None:
             try:
                 return handle.result()
             except (BrokenProcessPool, OSError) as exc:
                 self._give_up(exc)
-        return extract_rows(inputs)
+        return function(*args)
 
     def close(self) -> None:
         if self._executor is not None:
@@ -103,8 +108,8 @@ class ProcessExtraction:
 
     def _give_up(self, exc: BaseException) -> None:
         logger.warning(
-            "attribute extraction workers stopped (%s); extracting in the "
-            "ingesting process from here on",
+            "ingest worker processes stopped (%s); their work continues in the "
+            "ingesting process",
             exc.__class__.__name__,
         )
         if self._executor is not None:
@@ -112,18 +117,42 @@ class ProcessExtraction:
             self._executor = None
 
 
+_worker_connection = None
+
+
+def _start_worker() -> None:
+    """Give a new worker process a database connection of its own.
+
+    The connection inherited through the fork belongs to the ingesting
+    process and is never used here. The new one is opened on first use and
+    closed when the worker exits.
+    """
+    global _worker_connection
+    _worker_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    multiprocessing.util.Finalize(None, _worker_connection.close, exitpriority=10)
+
+
+def reading_connection():
+    """Return the connection for reads in this process: a worker's own one."""
+    return _worker_connection if _worker_connection is not None else connection
+
+
 def default_processes() -> int:
-    """Return RESEARCH_INGEST_PROCESSES, or one per core beyond the first."""
+    """Return RESEARCH_INGEST_PROCESSES, or the number of cores.
+
+    The ingesting process's own share is mostly the database writes, so the
+    workers and the writes together keep every core busy.
+    """
     configured = getattr(settings, "RESEARCH_INGEST_PROCESSES", None)
     if configured is not None:
         return max(0, int(configured))
-    return max(0, (os.cpu_count() or 1) - 1)
+    return os.cpu_count() or 1
 
 
-def extraction_for(
+def workers_for(
     total_bytes: int, processes: int | None = None
-) -> InlineExtraction | ProcessExtraction:
-    """Choose how an ingest of a `total_bytes` file extracts attributes.
+) -> InProcess | WorkerPool:
+    """Choose where an ingest of a `total_bytes` file does its per-line work.
 
     Worker processes pay off only on files of a few megabytes or more
     (RESEARCH_INGEST_PARALLEL_MIN_BYTES). A daemonic process, such as a
@@ -134,7 +163,7 @@ def extraction_for(
         processes = default_processes()
     minimum = getattr(settings, "RESEARCH_INGEST_PARALLEL_MIN_BYTES", 8 * 1024 * 1024)
     if processes <= 0 or total_bytes < minimum:
-        return InlineExtraction()
+        return InProcess()
     if multiprocessing.current_process().daemon:
-        return InlineExtraction()
-    return ProcessExtraction(processes)
+        return InProcess()
+    return WorkerPool(processes)
