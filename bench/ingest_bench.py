@@ -202,9 +202,9 @@ def _mapped_rows(path: str, extract: bool):
 
     from research.attributes import ATTRIBUTE_COLUMNS, extract_for_fields
     from research.extraction import EXTRACTOR_VERSION
-    from research.ingest.extracting import extraction_input
     from research.ingest.importers import ImportContext, get_importer
     from research.ingest.readers import JsonlReader, SourceRecord
+    from research.ingest.workers import extraction_input
 
     importer = get_importer("whatnot-export")
     context = ImportContext(observed_at=timezone.now())
@@ -488,9 +488,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["pair"],
-        help="pair: only plain sqlite3 and selvedge (first ingest, re-ingest), "
-        "in that order, to compare them again on a quieter machine.",
+        choices=["pair", "postgres"],
+        help="pair: only plain sqlite3, the same rows through sqlite3 and "
+        "selvedge (first ingest, re-ingest), in that order, to compare them "
+        "again on a quieter machine. postgres: plain sqlite3, then selvedge on "
+        "the --postgres database (first ingest, re-ingest).",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
@@ -552,6 +554,19 @@ def main() -> None:
         seconds, rss_mb, result = measure(command, child_env(database_url))
         record(label, seconds, rss_mb, result)
 
+    if args.only == "postgres":
+        if not args.postgres:
+            raise SystemExit("--only postgres needs --postgres URL")
+        run("plain sqlite3", "sqlite3-raw", fresh_sqlite("sqlite3-plain"))
+        reset_postgres(args.postgres)
+        run("selvedge (PostgreSQL)", "selvedge", args.postgres)
+        run(
+            "selvedge re-ingest, unchanged (PostgreSQL)",
+            "selvedge-reingest",
+            args.postgres,
+        )
+        print_table(results)
+        return
     if args.only == "pair":
         run("plain sqlite3", "sqlite3-raw", fresh_sqlite("sqlite3-plain"))
         run("plain sqlite3, same rows", "sqlite3-same-rows", fresh_sqlite("sqlite3"))
