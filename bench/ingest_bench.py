@@ -525,7 +525,7 @@ def main() -> None:
         workers = result.get("worker_cpu_seconds")
         print(
             f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU"
-            + (f" ({workers:.1f} s in extraction workers)" if workers else "")
+            + (f" ({workers:.1f} s in worker processes)" if workers else "")
             + f", peak RSS {rss_mb} MB"
             + (f", peak PSS of all its processes {pss} MB" if pss else "")
             + f", {result.get('counts')}",

@@ -63,7 +63,7 @@ _MAPPING_ERRORS = (
     ArithmeticError,
 )
 # Lines handed to a worker process at a time.
-CHUNK_LINES = 2000
+CHUNK_LINES = 1000
 
 
 def guess_format(path: str | Path) -> str | None:

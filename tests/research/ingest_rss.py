@@ -77,6 +77,7 @@ def main(path: str, importer_name: str, processes: int) -> None:
                 "after_first_batch_kb": samples[0],
                 "peak_kb": status_kb("VmHWM"),
                 "before_pss_kb": before_pss_kb,
+                "after_first_batch_family_pss_kb": family[0],
                 "peak_family_pss_kb": max(family),
                 "workers_seen": workers_seen,
                 "batches": len(samples),
