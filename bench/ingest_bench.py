@@ -13,6 +13,8 @@ the child's peak RSS. The variants:
   parses, maps and extracts while the ingesting process writes
   (RESEARCH_INGEST_PROCESSES=0 keeps all of it in the ingesting process).
 - selvedge re-ingest: the same file again into the filled database.
+- selvedge without worker processes (in --only pair): the same path with
+  processes=0, everything in the ingesting process.
 - plain sqlite3: each line parsed with json.loads and its fields picked into
   the same table's columns by hand (price in cents to a decimal string, no
   attribute extraction, no change detection), upserted with the same
@@ -139,7 +141,7 @@ def _setup_django(database_url: str) -> None:
     django.setup()
 
 
-def child_selvedge(path: str, database_url: str) -> dict:
+def child_selvedge(path: str, database_url: str, processes: int | None = None) -> dict:
     import resource
 
     _setup_django(database_url)
@@ -153,7 +155,9 @@ def child_selvedge(path: str, database_url: str) -> dict:
 
     workers_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = ingest_file(path, get_importer("whatnot-export"), on_progress=sample)
+    report = ingest_file(
+        path, get_importer("whatnot-export"), on_progress=sample, processes=processes
+    )
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -404,6 +408,8 @@ def _aware(value):
 def run_child(args: argparse.Namespace) -> None:
     if args.variant in ("selvedge", "selvedge-reingest"):
         result = child_selvedge(args.file, args.database)
+    elif args.variant == "selvedge-one-process":
+        result = child_selvedge(args.file, args.database, processes=0)
     elif args.variant == "sqlite3-raw":
         result = child_sqlite3_raw(args.file, args.database)
     elif args.variant == "sqlite3-same-rows":
@@ -489,10 +495,11 @@ def main() -> None:
     parser.add_argument(
         "--only",
         choices=["pair", "postgres"],
-        help="pair: only plain sqlite3, the same rows through sqlite3 and "
-        "selvedge (first ingest, re-ingest), in that order, to compare them "
-        "again on a quieter machine. postgres: plain sqlite3, then selvedge on "
-        "the --postgres database (first ingest, re-ingest).",
+        help="pair: only plain sqlite3, the same rows through sqlite3, "
+        "selvedge (first ingest, re-ingest) and selvedge without worker "
+        "processes, in that order, to compare them again on a quieter machine. "
+        "postgres: plain sqlite3, then selvedge on the --postgres database "
+        "(first ingest, re-ingest).",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
@@ -573,6 +580,11 @@ def main() -> None:
         selvedge_db = fresh_sqlite("selvedge")
         run("selvedge (SQLite)", "selvedge", selvedge_db)
         run("selvedge re-ingest, unchanged (SQLite)", "selvedge-reingest", selvedge_db)
+        run(
+            "selvedge without worker processes (SQLite)",
+            "selvedge-one-process",
+            fresh_sqlite("selvedge-one-process"),
+        )
         print_table(results)
         return
     run("plain sqlite3", "sqlite3-raw", fresh_sqlite("sqlite3-plain"))

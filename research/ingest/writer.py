@@ -17,6 +17,7 @@ SQLite (3.24 or newer) and PostgreSQL.
 from __future__ import annotations
 
 import json
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,14 @@ from .report import IngestReport
 from .rows import ListingRow
 from .workers import ExtractionInput, InProcess, WorkerPool, extract_rows
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_BATCH_SIZE = 2000
+# On PostgreSQL the writer refreshes the table's planner statistics once it
+# has written this many rows, and again each time the rows it wrote double.
+# Without them, a table that grew by a bulk load can be planned as if it were
+# small, and the per-batch key lookups turn into scans of the whole table.
+ANALYZE_AFTER_ROWS = 10_000
 
 SOURCE_COLUMNS = (
     "title",
@@ -192,6 +200,8 @@ class ListingWriter:
         self._dispatched: deque[_Dispatched] = deque()
         self._adapt_time = time_adapter()
         self._vendor = connection.vendor
+        self._written = 0
+        self._analyze_at = ANALYZE_AFTER_ROWS
 
     def add(self, line: int, row: ListingRow) -> None:
         """Queue one row; the batch is written when it is full."""
@@ -281,8 +291,23 @@ class ListingWriter:
             # One row the database refuses (a value a mapping did not check)
             # would sink the whole batch; write row by row to reject only it.
             self._write_each(batch)
+        self._refresh_statistics()
         if self.on_batch is not None:
             self.on_batch()
+
+    def _refresh_statistics(self) -> None:
+        if self._vendor != "postgresql" or self._written < self._analyze_at:
+            return
+        self._analyze_at = self._written * 2
+        table = connection.ops.quote_name(MarketListing._meta.db_table)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {table}")
+        except DatabaseError as exc:
+            # Only the table's owner may analyze it; the import goes on
+            # without fresh statistics.
+            logger.warning("ANALYZE %s failed during an import: %s", table, exc)
+            self._analyze_at = float("inf")
 
     def _write_each(self, batch: list[_Pending]) -> None:
         for pending in batch:
@@ -318,6 +343,7 @@ class ListingWriter:
             # A row only re-extracted counts as updated: its columns changed.
             counts["updated" if outcome == "reextracted" else outcome] += 1
 
+        self._written += len(upserts)
         if upserts or attribute_updates:
             with connection.cursor() as cursor:
                 if upserts:

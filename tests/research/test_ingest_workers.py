@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from research.attributes import ATTRIBUTE_COLUMNS, extract_for_fields
 from research.ingest import get_importer, ingest_file
@@ -285,3 +286,26 @@ def test_prepared_rows_survive_pickling():
     assert (kind, number) == ("row", 1)
     assert row.external_id == global_id("BuyItNowListing", 7)
     assert row.values[SOURCE_TITLE] == "Levi's 501"
+
+
+@pytest.mark.django_db
+def test_postgres_statistics_refreshed(tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are refreshed on PostgreSQL only")
+    monkeypatch.setattr("research.ingest.writer.ANALYZE_AFTER_ROWS", 10)
+    path = write_jsonl(tmp_path / "export.jsonl", embedded_lines(30))
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = %s",
+                [MarketListing._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    before = estimated_rows()
+    ingest_file(path, WHATNOT, processes=0, batch_size=10)
+
+    # Analyzed after 10 rows and again after 20; the next is due at 40.
+    assert before != 20
+    assert estimated_rows() == 20
