@@ -30,9 +30,10 @@ the child's peak RSS. The variants:
 
 Time is measured inside the child from opening the file to the last commit,
 so interpreter and Django start-up are left out. Peak RSS is the kernel's
-figure for the child's largest process. For selvedge, the child also samples
-the PSS of itself and its extraction workers together after each batch, and
-its CPU time includes the workers'. With --postgres the selvedge, re-ingest
+figure for the child's largest process. Peak PSS is that of the child and its
+worker processes together, sampled by this script every 0.25 s from outside,
+so sampling costs the child nothing. Selvedge's CPU time includes its
+workers'. With --postgres the selvedge, re-ingest
 and ORM variants also run on that PostgreSQL database (its tables are dropped
 and migrated first).
 """
@@ -47,11 +48,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH_SIZE = 2000
+# How often the parent samples the PSS of a child and its worker processes.
+PSS_SAMPLE_SECONDS = 0.25
 
 _BRANDS = [
     "Levi's",
@@ -147,17 +151,9 @@ def child_selvedge(path: str, database_url: str, processes: int | None = None) -
     _setup_django(database_url)
     from research.ingest import get_importer, ingest_file
 
-    peak_pss_kb = 0
-
-    def sample(report) -> None:
-        nonlocal peak_pss_kb
-        peak_pss_kb = max(peak_pss_kb, family_pss_kb())
-
     workers_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = ingest_file(
-        path, get_importer("whatnot-export"), on_progress=sample, processes=processes
-    )
+    report = ingest_file(path, get_importer("whatnot-export"), processes=processes)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -168,28 +164,25 @@ def child_selvedge(path: str, database_url: str, processes: int | None = None) -
         "seconds": seconds,
         "cpu_seconds": cpu_seconds + worker_cpu,
         "worker_cpu_seconds": worker_cpu,
-        "peak_pss_mb": peak_pss_kb // 1024,
         "counts": report.counts(),
     }
 
 
-def family_pss_kb() -> int:
-    """Return the PSS of this process and its children (the extraction workers).
+def family_pss_kb(pid: int) -> int:
+    """Return the PSS of process `pid` and its descendants, in kB.
 
-    PSS splits each page shared after the fork between the processes sharing
-    it, so the sum is the memory the whole ingest uses.
+    PSS splits each page shared after a fork between the processes sharing
+    it, so the sum is the memory the process tree uses as a whole.
     """
-    pids = [str(os.getpid())]
-    for task in Path("/proc/self/task").iterdir():
-        try:
-            pids.extend((task / "children").read_text().split())
-        except FileNotFoundError:
-            continue
     total = 0
-    for pid in pids:
+    pending = [str(pid)]
+    while pending:
+        current = pending.pop()
         try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except (FileNotFoundError, ProcessLookupError):
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend((task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
         for line in rollup.splitlines():
             if line.startswith("Pss:"):
@@ -434,7 +427,19 @@ def measure(command: list[str], env: dict) -> tuple[float, int, dict]:
     """
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=ROOT)
+    peak_pss_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_pss_kb
+        while not done.wait(PSS_SAMPLE_SECONDS):
+            peak_pss_kb = max(peak_pss_kb, family_pss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     output = process.stdout.read().decode()
+    done.set()
+    sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
@@ -446,6 +451,7 @@ def measure(command: list[str], env: dict) -> tuple[float, int, dict]:
         if lines
         else {"seconds": elapsed, "cpu_seconds": usage.ru_utime + usage.ru_stime}
     )
+    result["peak_pss_mb"] = peak_pss_kb // 1024
     return result["seconds"], usage.ru_maxrss // 1024, result
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from .extraction import EXTRACTOR_VERSION, Attributes, Hints, extract_attributes
+from operator import attrgetter
+
+from .extraction import (
+    EXTRACTOR_VERSION,
+    NO_HINTS,
+    Attributes,
+    Hints,
+    extract_attributes,
+)
 
 # MarketListing columns the extractor fills, in a fixed order for SQL.
 ATTRIBUTE_COLUMNS = (
@@ -47,6 +55,8 @@ def hints_from_fields(
     extra["hints"]: gender, made_in and bottoms.
     """
     stored = (extra or {}).get("hints") or {}
+    if not (brand_raw or size_raw or condition_raw or stored):
+        return NO_HINTS
     return Hints(
         brand=brand_raw or "",
         size=size_raw or "",
@@ -57,15 +67,19 @@ def hints_from_fields(
     )
 
 
+_column_values = attrgetter(*ATTRIBUTE_COLUMNS)
+_TEXT_POSITIONS = tuple(
+    (position, _TEXT_COLUMN_LENGTHS[column])
+    for position, column in enumerate(ATTRIBUTE_COLUMNS)
+    if column in _TEXT_COLUMN_LENGTHS
+)
+
+
 def attribute_values(attributes: Attributes) -> tuple:
     """Return the column values for `attributes` in ATTRIBUTE_COLUMNS order."""
-    values = []
-    for column in ATTRIBUTE_COLUMNS:
-        value = getattr(attributes, column)
-        max_length = _TEXT_COLUMN_LENGTHS.get(column)
-        if max_length is not None:
-            value = (value or "")[:max_length]
-        values.append(value)
+    values = list(_column_values(attributes))
+    for position, max_length in _TEXT_POSITIONS:
+        values[position] = (values[position] or "")[:max_length]
     return tuple(values)
 
 
