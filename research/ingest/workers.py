@@ -107,14 +107,15 @@ class WorkerPool:
         gc.unfreeze()
 
     def _give_up(self, exc: BaseException) -> None:
+        if self._executor is None:
+            return
         logger.warning(
             "ingest worker processes stopped (%s); their work continues in the "
             "ingesting process",
             exc.__class__.__name__,
         )
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
 
 
 _worker_connection = None
