@@ -11,7 +11,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 
 from django.db import DatabaseError
@@ -41,6 +40,7 @@ from .workers import (
 )
 from .writer import (
     DEFAULT_BATCH_SIZE,
+    NEEDS_ATTRIBUTES,
     ListingWriter,
     PreparedRow,
     outcome_of,
@@ -62,8 +62,10 @@ _MAPPING_ERRORS = (
     KeyError,
     ArithmeticError,
 )
-# Lines handed to a worker process at a time.
+# Lines handed to a worker process at a time, and their most bytes: a chunk
+# ends at whichever limit it reaches first, so long lines make short chunks.
 CHUNK_LINES = 1000
+CHUNK_BYTES = 2 * 1024 * 1024
 
 
 def guess_format(path: str | Path) -> str | None:
@@ -255,7 +257,7 @@ def _ingest_lines_in_workers(
     lines = reader.lines()
     joiner = ParentJoiner() if importer.joins_parents else nullcontext()
     with joiner:
-        while chunk := list(islice(lines, CHUNK_LINES)):
+        while chunk := _next_chunk(lines):
             handle = workers.submit(prepare_lines, *arguments, chunk)
             in_flight.append((handle, chunk))
             while len(in_flight) > workers.processes:
@@ -272,6 +274,19 @@ def _ingest_lines_in_workers(
                     writer.report.reject(item.line, item.reason)
                 else:
                     _map_joined(importer, item, context, writer, writer.report)
+
+
+def _next_chunk(lines: Iterator) -> list:
+    """Return the next lines up to CHUNK_LINES lines or CHUNK_BYTES bytes."""
+    chunk: list = []
+    size = 0
+    for item in lines:
+        chunk.append(item)
+        if not isinstance(item, RejectedLine):
+            size += len(item[1])
+        if len(chunk) >= CHUNK_LINES or size >= CHUNK_BYTES:
+            break
+    return chunk
 
 
 def _take_prepared(prepared: list, importer, context, writer, joiner) -> None:
@@ -371,7 +386,7 @@ def _extract_needed(
         return
     for row, ready in mapped:
         outcome = outcome_of(ready, stored.get(ready.external_id), db.vendor)
-        if outcome in ("unchanged", "older"):
+        if outcome not in NEEDS_ATTRIBUTES:
             ready.checked = True
         else:
             ready.attributes = extract_for_fields(*extraction_input(row))

@@ -104,6 +104,11 @@ def parse_jsonl_line(line_number: int, raw: bytes) -> SourceRecord | RejectedLin
         else:
             reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
         return RejectedLine(line_number, reason)
+    except RecursionError:
+        return RejectedLine(line_number, "invalid JSON: values nested too deeply")
+    except ValueError as exc:
+        # Python refuses integers of more than 4,300 digits.
+        return RejectedLine(line_number, f"invalid JSON: {exc}")
     if not isinstance(data, dict):
         return RejectedLine(
             line_number,

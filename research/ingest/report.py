@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
 
 from ..models import ImportRun
@@ -31,9 +32,18 @@ class IngestReport:
     total_bytes: int = 0
 
     def reject(self, line: int, reason: str) -> None:
+        """Count a rejected line; keep the REJECTED_LINES_KEPT lowest lines.
+
+        Lines may be rejected out of file order (a batch is written after
+        later lines were read), so the kept list is ordered by line number.
+        """
         self.rejected += 1
-        if len(self.rejected_lines) < REJECTED_LINES_KEPT:
-            self.rejected_lines.append({"line": line, "reason": reason})
+        listed = self.rejected_lines
+        if len(listed) >= REJECTED_LINES_KEPT and line >= listed[-1]["line"]:
+            return
+        insort(listed, {"line": line, "reason": reason}, key=_line_number)
+        if len(listed) > REJECTED_LINES_KEPT:
+            listed.pop()
 
     @property
     def rejected_lines_omitted(self) -> int:
@@ -54,3 +64,7 @@ class IngestReport:
             "older": self.older,
             "rejected": self.rejected,
         }
+
+
+def _line_number(entry: dict) -> int:
+    return entry["line"]

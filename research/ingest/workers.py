@@ -16,6 +16,8 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +29,9 @@ from ..attributes import extract_for_fields
 from .rows import ListingRow
 
 logger = logging.getLogger(__name__)
+
+# How often a worker checks that the ingesting process still runs.
+PARENT_CHECK_SECONDS = 1.0
 
 # (title, description, brand_raw, size_raw, condition_raw, extra) of one row.
 ExtractionInput = tuple
@@ -98,6 +103,17 @@ class WorkerPool:
                 return handle.result()
             except (BrokenProcessPool, OSError) as exc:
                 self._give_up(exc)
+            except Exception as exc:
+                # The call failed in the worker, or its result could not be
+                # sent back (a value nested too deeply to pickle). This
+                # process runs the call again and gets what it gets.
+                logger.warning(
+                    "ingest worker call %s failed (%s: %s); running it in the "
+                    "ingesting process",
+                    getattr(function, "__name__", function),
+                    exc.__class__.__name__,
+                    exc,
+                )
         return function(*args)
 
     def close(self) -> None:
@@ -131,6 +147,21 @@ def _start_worker() -> None:
     global _worker_connection
     _worker_connection = connections.create_connection(DEFAULT_DB_ALIAS)
     multiprocessing.util.Finalize(None, _worker_connection.close, exitpriority=10)
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), daemon=True
+    ).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the ingesting process is gone.
+
+    A worker waits on a queue whose other end it keeps open itself, so it
+    would not notice a killed parent and would keep its database connection
+    forever.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def reading_connection():

@@ -116,6 +116,18 @@ def attributes_update_sql() -> str:
     return f"UPDATE {table} SET {assignments}, updated_at = %s WHERE id = %s"  # noqa: S608
 
 
+def touch_sql() -> str:
+    table = connection.ops.quote_name(MarketListing._meta.db_table)
+    return (
+        f"UPDATE {table} SET source_updated_at = %s, updated_at = %s "  # noqa: S608
+        "WHERE id = %s AND (source_updated_at IS NULL OR source_updated_at < %s)"
+    )
+
+
+# Outcomes whose row needs its attributes extracted before it is written.
+NEEDS_ATTRIBUTES = frozenset({"created", "updated", "reextracted"})
+
+
 @dataclass(slots=True)
 class _Stored:
     id: int
@@ -233,7 +245,10 @@ class ListingWriter:
     def _settle_duplicate(self, earlier: _Pending, later: _Pending) -> None:
         """Keep the newer of two lines with one key in the same batch."""
         if earlier.row.content_hash == later.row.content_hash:
+            # The same fields seen again: keep the later time of the two.
             self.report.unchanged += 1
+            if _is_newer(later.row.updated_at, earlier.row.updated_at):
+                self._pending[later.row.external_id] = later
         elif _is_newer(later.row.updated_at, earlier.row.updated_at):
             self.report.older += 1
             self._pending[later.row.external_id] = later
@@ -267,7 +282,7 @@ class ListingWriter:
                     row
                     for row in unknown
                     if outcome_of(row, stored.get(row.external_id), self._vendor)
-                    not in ("unchanged", "older")
+                    in NEEDS_ATTRIBUTES
                 ]
         inputs = [extraction_input_of(row) for row in rows]
         handle = self._extraction.submit(extract_rows, inputs) if inputs else None
@@ -326,6 +341,7 @@ class ListingWriter:
         now = self._adapt_time(timezone.now())
         upserts: list[tuple] = []
         attribute_updates: list[tuple] = []
+        touches: list[tuple] = []
         counts = {"created": 0, "updated": 0, "unchanged": 0, "older": 0}
 
         for pending in batch:
@@ -340,16 +356,23 @@ class ListingWriter:
                 attribute_updates.append(
                     (*_attributes(row), EXTRACTOR_VERSION, now, current.id)
                 )
-            # A row only re-extracted counts as updated: its columns changed.
-            counts["updated" if outcome == "reextracted" else outcome] += 1
+            if outcome in ("reextracted", "touched"):
+                # The stored fields seen at a later time: record that time.
+                updated_at = self._adapt_time(row.updated_at)
+                touches.append((updated_at, now, current.id, updated_at))
+            # A row only re-extracted counts as updated (its columns changed);
+            # one seen again at a later time counts as unchanged.
+            counts[_COUNTED_AS.get(outcome, outcome)] += 1
 
         self._written += len(upserts)
-        if upserts or attribute_updates:
+        if upserts or attribute_updates or touches:
             with connection.cursor() as cursor:
                 if upserts:
                     cursor.executemany(upsert_sql(), upserts)
                 if attribute_updates:
                     cursor.executemany(attributes_update_sql(), attribute_updates)
+                if touches:
+                    cursor.executemany(touch_sql(), touches)
         for name, count in counts.items():
             setattr(self.report, name, getattr(self.report, name) + count)
 
@@ -394,18 +417,24 @@ def outcome_of(row: PreparedRow, current: _Stored | None, vendor: str) -> str:
     """Return what a row does to the table.
 
     "created", "updated" (a newer version), "reextracted" (the stored source
-    fields with attributes from an older extractor version), "unchanged" or
-    "older".
+    fields with attributes from an older extractor version), "touched" (the
+    stored fields at a later time), "unchanged" or "older".
     """
     if current is None:
         return "created"
+    stored_at = _aware(current.source_updated_at, vendor)
     if current.content_hash == row.content_hash:
-        if current.extractor_version == EXTRACTOR_VERSION:
-            return "unchanged"
-        return "reextracted"
-    if _is_newer(row.updated_at, _aware(current.source_updated_at, vendor)):
+        if current.extractor_version != EXTRACTOR_VERSION:
+            return "reextracted"
+        if stored_at is not None and _is_newer(row.updated_at, stored_at):
+            return "touched"
+        return "unchanged"
+    if _is_newer(row.updated_at, stored_at):
         return "updated"
     return "older"
+
+
+_COUNTED_AS = {"reextracted": "updated", "touched": "unchanged"}
 
 
 def _aware(stored_at, vendor: str):

@@ -417,3 +417,65 @@ def test_reingest_reextracts_outdated_rows(tmp_path):
     listing = MarketListing.objects.get(external_id=f"{2:024x}")
     assert (listing.brand, listing.lot) == ("Levi's", "501")
     assert listing.extractor_version == EXTRACTOR_VERSION
+
+
+def grailed_line(title: str, bumped_at: str) -> dict:
+    return {
+        "id": "g1",
+        "title": title,
+        "price": "55",
+        "created_at": "2026-01-01T00:00:00Z",
+        "bumped_at": bumped_at,
+    }
+
+
+def test_same_fields_later_keep_later_time(tmp_path):
+    lines = [
+        grailed_line("Levi's 501 32x30", "2026-01-10T00:00:00Z"),
+        grailed_line("Levi's 501 32x30", "2026-04-27T00:00:00Z"),
+        grailed_line("Levi's 501 32x30 (old title)", "2026-03-11T00:00:00Z"),
+    ]
+    path = write_jsonl(tmp_path / "grailed.jsonl", lines)
+
+    report = ingest_file(path, get_importer("grailed"))
+
+    listing = MarketListing.objects.get()
+    assert (report.created, report.unchanged, report.older) == (1, 1, 1)
+    assert listing.title == "Levi's 501 32x30"
+    assert listing.source_updated_at == datetime(2026, 4, 27, tzinfo=UTC)
+
+
+def test_same_fields_later_file_records_time(tmp_path):
+    grailed = get_importer("grailed")
+    first = [grailed_line("Levi's 501 32x30", "2026-01-10T00:00:00Z")]
+    again = [grailed_line("Levi's 501 32x30", "2026-04-27T00:00:00Z")]
+    older = [grailed_line("Levi's 501 32x30 (old title)", "2026-03-11T00:00:00Z")]
+    ingest_file(write_jsonl(tmp_path / "first.jsonl", first), grailed)
+
+    seen_again = ingest_file(write_jsonl(tmp_path / "again.jsonl", again), grailed)
+    listing = MarketListing.objects.get()
+    late = ingest_file(write_jsonl(tmp_path / "older.jsonl", older), grailed)
+
+    assert seen_again.counts()["unchanged"] == 1
+    assert listing.source_updated_at == datetime(2026, 4, 27, tzinfo=UTC)
+    assert late.counts()["older"] == 1
+    assert MarketListing.objects.get().title == "Levi's 501 32x30"
+
+
+def test_unparseable_lines_rejected_not_fatal(tmp_path):
+    deep = "[" * 5000 + "]" * 5000
+    huge = "9" * 5000
+    raw_lines = [
+        json.dumps(line)
+        for line in export_for(1, updated_at="2026-01-01T00:00:00Z", title="Levi's 505")
+    ]
+    raw_lines.insert(1, '{"id": "x", "title": ' + deep + "}")
+    raw_lines.insert(2, '{"id": "y", "price": ' + huge + "}")
+    path = write_jsonl(tmp_path / "export.jsonl", raw_lines)
+
+    report = ingest_file(path, WHATNOT)
+
+    reasons = {entry["line"]: entry["reason"] for entry in report.rejected_lines}
+    assert report.created == 1
+    assert reasons[2] == "invalid JSON: values nested too deeply"
+    assert reasons[3].startswith("invalid JSON: Exceeds the limit")

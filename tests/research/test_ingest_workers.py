@@ -6,6 +6,9 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,11 +18,13 @@ from django.db import connection
 from research.attributes import ATTRIBUTE_COLUMNS, extract_for_fields
 from research.ingest import get_importer, ingest_file
 from research.ingest.importers import ImportContext
-from research.ingest.pipeline import prepare_lines
+from research.ingest.pipeline import _next_chunk, prepare_lines
 from research.ingest.readers import JsonlReader
+from research.ingest.report import REJECTED_LINES_KEPT, IngestReport
 from research.ingest.workers import InProcess, WorkerPool, extract_rows, workers_for
 from research.ingest.writer import SOURCE_COLUMNS
 from research.models import MarketListing
+from tests.fixtures.processes import ROOT, child_process_env
 from tests.research.exports import (
     POSHMARK_HEADER,
     export_lines,
@@ -309,3 +314,89 @@ def test_postgres_statistics_refreshed(tmp_path, monkeypatch):
     # Analyzed after 10 rows and again after 20; the next is due at 40.
     assert before != 20
     assert estimated_rows() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deeply_nested_parent_line(tmp_path):
+    # Nesting the JSON parser takes but pickling a result back from a worker
+    # does not: the chunk is prepared again in the ingesting process.
+    lines = varied_lines(3)
+    deep: list = []
+    for _ in range(600):
+        deep = [deep]
+    lines[0]["tags"] = deep
+    path = write_jsonl(tmp_path / "export.jsonl", lines)
+    inline = ingest_file(path, WHATNOT, processes=0)
+    MarketListing.objects.all().delete()
+
+    parallel = ingest_file(path, WHATNOT, processes=2)
+
+    assert parallel.counts() == inline.counts()
+    assert parallel.created == 3
+
+
+def test_chunks_bounded_by_bytes(monkeypatch):
+    monkeypatch.setattr("research.ingest.pipeline.CHUNK_BYTES", 1000)
+    lines = iter([(number, b"x" * 400) for number in range(1, 11)])
+
+    first = _next_chunk(lines)
+    second = _next_chunk(lines)
+
+    assert [number for number, _ in first] == [1, 2, 3]
+    assert [number for number, _ in second] == [4, 5, 6]
+
+
+def test_rejected_lines_kept_lowest_first():
+    report = IngestReport()
+    for line in [900, *range(REJECTED_LINES_KEPT + 10, 10, -1), 5]:
+        report.reject(line, f"bad line {line}")
+
+    listed = [entry["line"] for entry in report.rejected_lines]
+    assert report.rejected == REJECTED_LINES_KEPT + 2
+    assert listed == sorted(listed)
+    assert listed[0] == 5
+    assert len(listed) == REJECTED_LINES_KEPT
+    assert 900 not in listed
+
+
+ORPHAN_SCRIPT = """
+import os, signal, sys
+import django
+django.setup()
+from research.ingest.workers import WorkerPool
+pool = WorkerPool(2)
+pool.result(pool.submit(os.getpid), os.getpid)
+for task in os.listdir("/proc/self/task"):
+    with open(f"/proc/self/task/{task}/children") as children:
+        sys.stdout.write(children.read())
+sys.stdout.write("\\n")
+sys.stdout.flush()
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_exit_when_parent_killed():
+    result = subprocess.run(
+        [sys.executable, "-c", ORPHAN_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=child_process_env(),
+        timeout=60,
+    )
+    workers = result.stdout.split()
+    assert len(workers) == 2, result.stderr
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.2)
+
+    assert not any(alive(pid) for pid in workers)
+
+
+def alive(pid: str) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
