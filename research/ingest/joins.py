@@ -43,8 +43,8 @@ class ParentJoiner:
     """Hold parent nodes and waiting children in a scratch database."""
 
     def __init__(self, directory: str | None = None):
-        # NOTE: a process killed mid-import leaves this directory behind; close()
-        # removes it on every other exit.
+        # NOTE: a process killed by a signal mid-import leaves this directory
+        # behind. close() removes it when the import ends or raises.
         self._directory = Path(tempfile.mkdtemp(prefix="selvedge-join-", dir=directory))
         self._db = sqlite3.connect(
             self._directory / "join.sqlite3", isolation_level=None
