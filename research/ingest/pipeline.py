@@ -256,18 +256,20 @@ def _ingest_lines_in_workers(
     in_flight: deque = deque()
     lines = reader.lines()
     joiner = ParentJoiner() if importer.joins_parents else nullcontext()
+
+    def take_oldest() -> None:
+        handle, chunk = in_flight.popleft()
+        prepared = workers.result(handle, prepare_lines, *arguments, chunk)
+        _take_prepared(prepared, importer, context, writer, joiner)
+
     with joiner:
         while chunk := _next_chunk(lines):
             handle = workers.submit(prepare_lines, *arguments, chunk)
             in_flight.append((handle, chunk))
             while len(in_flight) > workers.processes:
-                handle, chunk = in_flight.popleft()
-                prepared = workers.result(handle, prepare_lines, *arguments, chunk)
-                _take_prepared(prepared, importer, context, writer, joiner)
+                take_oldest()
         while in_flight:
-            handle, chunk = in_flight.popleft()
-            prepared = workers.result(handle, prepare_lines, *arguments, chunk)
-            _take_prepared(prepared, importer, context, writer, joiner)
+            take_oldest()
         if importer.joins_parents:
             for item in joiner.drain():
                 if isinstance(item, RejectedLine):
