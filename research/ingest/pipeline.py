@@ -44,9 +44,8 @@ from .writer import (
     ListingWriter,
     PreparedRow,
     outcome_of,
-    prepare_row,
+    row_preparer,
     stored_versions,
-    time_adapter,
 )
 
 FORMATS = ("csv", "jsonl")
@@ -298,7 +297,7 @@ def _take_prepared(prepared: list, importer, context, writer, joiner) -> None:
         if isinstance(item, RejectedLine):
             report.reject(item.line, item.reason)
         elif item[0] == _ROW:
-            writer.add_prepared(item[1], item[2])
+            writer.add_prepared(item[1], PreparedRow(*item[2:]))
         elif item[0] == _CHILD:
             joined = joiner.join(item[1])
             if joined is not None:
@@ -319,14 +318,16 @@ def prepare_lines(
     """Parse, map and hash a chunk of lines; extract the rows that need it.
 
     Returns one item per line in order: a RejectedLine, or a (kind, ...)
-    tuple: (_ROW, line, PreparedRow), (_PARENT, SourceRecord) for a product
-    or variant, (_SKIPPED, line) for another node, and (_CHILD, SourceRecord)
-    for a listing that names a parent line.
+    tuple: (_ROW, line, *fields of a PreparedRow) for a listing row,
+    (_PARENT, SourceRecord) for a product or variant, (_SKIPPED, line) for
+    another node, and (_CHILD, SourceRecord) for a listing that names a
+    parent line. A row travels as a flat tuple because that pickles several
+    times faster than the dataclass.
     """
     importer = get_importer(importer_name)
-    adapt_time = time_adapter()
+    prepare = row_preparer(owner)
     prepared: list = []
-    mapped: list[tuple[ListingRow, PreparedRow]] = []
+    mapped: list[tuple[int, ListingRow, PreparedRow]] = []
     for item in chunk:
         if isinstance(item, RejectedLine):
             prepared.append(item)
@@ -362,15 +363,25 @@ def prepare_lines(
                 RejectedLine(record.line, str(exc) or exc.__class__.__name__)
             )
             continue
-        ready = prepare_row(row, owner, adapt_time)
-        mapped.append((row, ready))
-        prepared.append((_ROW, record.line, ready))
+        mapped.append((len(prepared), row, prepare(row)))
+        prepared.append(record.line)
     _extract_needed(platform, mapped)
+    for position, _, ready in mapped:
+        prepared[position] = (
+            _ROW,
+            prepared[position],
+            ready.external_id,
+            ready.content_hash,
+            ready.updated_at,
+            ready.values,
+            ready.attributes,
+            ready.checked,
+        )
     return prepared
 
 
 def _extract_needed(
-    platform: str, mapped: list[tuple[ListingRow, PreparedRow]]
+    platform: str, mapped: list[tuple[int, ListingRow, PreparedRow]]
 ) -> None:
     """Extract the rows whose version the database does not have yet.
 
@@ -382,11 +393,11 @@ def _extract_needed(
     db = reading_connection()
     try:
         stored = stored_versions(
-            db, platform, [ready.external_id for _, ready in mapped]
+            db, platform, [ready.external_id for _, _, ready in mapped]
         )
     except DatabaseError:
         return
-    for row, ready in mapped:
+    for _, row, ready in mapped:
         outcome = outcome_of(ready, stored.get(ready.external_id), db.vendor)
         if outcome not in NEEDS_ATTRIBUTES:
             ready.checked = True

@@ -211,16 +211,17 @@ class ListingWriter:
         self._extraction = extraction or InProcess()
         self._dispatched: deque[_Dispatched] = deque()
         self._adapt_time = time_adapter()
+        self._prepare = row_preparer(self._owner)
         self._vendor = connection.vendor
         self._written = 0
         self._analyze_at = ANALYZE_AFTER_ROWS
 
     def add(self, line: int, row: ListingRow) -> None:
         """Queue one row; the batch is written when it is full."""
-        self.add_prepared(line, prepare_row(row, self._owner, self._adapt_time))
+        self.add_prepared(line, self._prepare(row))
 
     def add_prepared(self, line: int, row: PreparedRow) -> None:
-        """Queue one row prepared by `prepare_row` for this writer's owner."""
+        """Queue one row prepared by `row_preparer` for this writer's owner."""
         pending = _Pending(line, row)
         earlier = self._pending.get(row.external_id)
         if earlier is not None:
@@ -486,31 +487,41 @@ def extraction_input_of(row: PreparedRow) -> ExtractionInput:
     )
 
 
-def prepare_row(row: ListingRow, owner: tuple, adapt_time: Callable) -> PreparedRow:
-    """Return `row` hashed for `owner`, its values adapted with `adapt_time`."""
-    return PreparedRow(
-        row.external_id,
-        row.content_hash(owner),
-        row.source_updated_at,
-        (
-            row.title,
-            row.description,
-            row.url,
-            row.listing_kind,
-            row.status,
-            row.brand_raw,
-            row.size_raw,
-            row.condition_raw,
-            row.price,
-            row.currency,
-            row.sold,
-            row.sold_price,
-            adapt_time(row.listed_at),
-            adapt_time(row.sold_at),
-            adapt_time(row.source_updated_at),
-            _json_text(row.extra),
-        ),
-    )
+def row_preparer(owner: tuple) -> Callable[[ListingRow], PreparedRow]:
+    """Return a function that hashes rows for `owner` and adapts their values.
+
+    The values come out as the default connection's driver takes them, so
+    they cross to another process as plain text where the driver takes text.
+    """
+    adapt_time = time_adapter()
+    adapt_money = money_adapter()
+
+    def prepare(row: ListingRow) -> PreparedRow:
+        return PreparedRow(
+            row.external_id,
+            row.content_hash(owner),
+            row.source_updated_at,
+            (
+                row.title,
+                row.description,
+                row.url,
+                row.listing_kind,
+                row.status,
+                row.brand_raw,
+                row.size_raw,
+                row.condition_raw,
+                adapt_money(row.price),
+                row.currency,
+                row.sold,
+                adapt_money(row.sold_price),
+                adapt_time(row.listed_at),
+                adapt_time(row.sold_at),
+                adapt_time(row.source_updated_at),
+                _json_text(row.extra),
+            ),
+        )
+
+    return prepare
 
 
 def time_adapter() -> Callable:
@@ -518,7 +529,8 @@ def time_adapter() -> Callable:
 
     On SQLite the result is what Django's adapter returns: the time in the
     connection's zone as text. It takes one conversion per value instead of
-    three calls. Other databases take the datetime as it is.
+    three calls, and a UTC time on a UTC connection takes one. Other
+    databases take the datetime as it is.
     """
     adapt = connection.ops.adapt_datetimefield_value
     if connection.vendor != "sqlite" or not settings.USE_TZ:
@@ -526,11 +538,36 @@ def time_adapter() -> Callable:
     zone = connection.timezone
 
     def adapt_sqlite(value):
-        if value is None or value.utcoffset() is None:
+        if value is None:
+            return None
+        if value.tzinfo is UTC and zone is UTC:
+            # str() of an aware UTC time ends in "+00:00".
+            return str(value)[:-6]
+        if value.utcoffset() is None:
             return adapt(value)
         return str(value.astimezone(zone).replace(tzinfo=None))
 
     return adapt_sqlite
+
+
+def money_adapter() -> Callable:
+    """Return a function turning Decimal amounts into the connection's values.
+
+    Django's SQLite backend has the sqlite3 module bind a Decimal as its
+    text; doing it here gives the same stored value. Other databases take
+    the Decimal.
+    """
+    if connection.vendor != "sqlite":
+        return _unchanged
+    return _decimal_text
+
+
+def _unchanged(value):
+    return value
+
+
+def _decimal_text(value):
+    return None if value is None else str(value)
 
 
 def _json_text(value) -> str:

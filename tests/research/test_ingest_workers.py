@@ -22,7 +22,7 @@ from research.ingest.pipeline import _next_chunk, prepare_lines
 from research.ingest.readers import JsonlReader
 from research.ingest.report import REJECTED_LINES_KEPT, IngestReport
 from research.ingest.workers import InProcess, WorkerPool, extract_rows, workers_for
-from research.ingest.writer import SOURCE_COLUMNS
+from research.ingest.writer import SOURCE_COLUMNS, PreparedRow
 from research.models import MarketListing
 from tests.fixtures.processes import ROOT, child_process_env
 from tests.research.exports import (
@@ -183,7 +183,7 @@ def test_worker_skips_extracting_stored_rows(tmp_path):
 
     prepared = prepare_lines(WHATNOT.name, "whatnot", (None, None), context, chunk)
 
-    rows = [item[2] for item in prepared]
+    rows = [PreparedRow(*item[2:]) for item in prepared]
     assert len(rows) == 30
     changed = rows.pop(4)
     assert changed.attributes is not None
@@ -284,10 +284,11 @@ def test_prepared_rows_survive_pickling():
     try:
         args = (WHATNOT.name, "whatnot", (None, None), context, [(1, line.encode())])
         handle = pool.submit(prepare_lines, *args)
-        [(kind, number, row)] = pool.result(handle, prepare_lines, *args)
+        [(kind, number, *fields)] = pool.result(handle, prepare_lines, *args)
     finally:
         pool.close()
 
+    row = PreparedRow(*fields)
     assert (kind, number) == ("row", 1)
     assert row.external_id == global_id("BuyItNowListing", 7)
     assert row.values[SOURCE_TITLE] == "Levi's 501"
