@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from .extraction import (
     EXTRACTOR_VERSION,
     NO_HINTS,
@@ -28,18 +26,6 @@ ATTRIBUTE_COLUMNS = (
     "wash",
     "condition",
 )
-# Text columns store "" where the extractor found nothing; the others NULL.
-_TEXT_COLUMN_LENGTHS = {
-    "brand": 64,
-    "brand_line": 32,
-    "lot": 32,
-    "decade": 8,
-    "made_in": 32,
-    "gender": 8,
-    "fit": 32,
-    "wash": 32,
-    "condition": 32,
-}
 # Fields whose change means the attributes must be read again.
 EXTRACTION_INPUTS = frozenset(
     {"title", "description", "brand_raw", "size_raw", "condition_raw", "extra"}
@@ -67,20 +53,28 @@ def hints_from_fields(
     )
 
 
-_column_values = attrgetter(*ATTRIBUTE_COLUMNS)
-_TEXT_POSITIONS = tuple(
-    (position, _TEXT_COLUMN_LENGTHS[column])
-    for position, column in enumerate(ATTRIBUTE_COLUMNS)
-    if column in _TEXT_COLUMN_LENGTHS
-)
-
-
 def attribute_values(attributes: Attributes) -> tuple:
-    """Return the column values for `attributes` in ATTRIBUTE_COLUMNS order."""
-    values = list(_column_values(attributes))
-    for position, max_length in _TEXT_POSITIONS:
-        values[position] = (values[position] or "")[:max_length]
-    return tuple(values)
+    """Return the column values for `attributes` in ATTRIBUTE_COLUMNS order.
+
+    Text columns store "" where the extractor found nothing, cut to the
+    column's length; the others store NULL.
+    """
+    found = attributes
+    return (
+        (found.brand or "")[:64],
+        (found.brand_line or "")[:32],
+        (found.lot or "")[:32],
+        (found.decade or "")[:8],
+        found.waist,
+        found.inseam,
+        (found.made_in or "")[:32],
+        found.selvedge,
+        found.big_e,
+        (found.gender or "")[:8],
+        (found.fit or "")[:32],
+        (found.wash or "")[:32],
+        (found.condition or "")[:32],
+    )
 
 
 def extract_for_fields(

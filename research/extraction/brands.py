@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .text import normalize
+from .text import mentions, normalize
 
 LEVIS = "Levi's"
 
@@ -238,6 +238,6 @@ def canonical_brand(raw: str) -> str | None:
 def find_levis_line(text: str) -> str | None:
     """Return the Levi's line (LVC, Silver Tab, ...) named in normalised text."""
     for line, words, pattern in _LEVIS_LINES:
-        if any(word in text for word in words) and pattern.search(text):
+        if mentions(text, words) and pattern.search(text):
             return line
     return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .text import mentions
+
 COUNTRIES: dict[str, str] = {
     "usa": "USA",
     "u.s.a": "USA",
@@ -149,7 +151,7 @@ def find_made_in(text: str) -> str | None:
         match = _ADJECTIVE_MADE.search(text)
         if match:
             return _ADJECTIVES[match.group(1)]
-    if not any(name in text for name in _STANDALONE_WORDS):
+    if not mentions(text, _STANDALONE_WORDS):
         return None
     if "japan" in text:
         text = _BRANDS_WITH_COUNTRIES.sub(" ", text)
@@ -222,7 +224,7 @@ def find_gender(text: str) -> str | None:
         return "women"
     if men:
         return "men"
-    if any(word in text for word in _KIDS_WORDS) and _KIDS.search(text):
+    if mentions(text, _KIDS_WORDS) and _KIDS.search(text):
         return "kids"
     return None
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .text import mentions
+
 WAIST_RANGE = range(22, 61)
 INSEAM_RANGE = range(20, 41)
 
@@ -127,7 +129,7 @@ def find_waist_inseam(
     if not _TWO_DIGITS.search(text):
         return None, None
     for words, pattern in _PAIR_PATTERNS:
-        if not any(word in text for word in words):
+        if not mentions(text, words):
             continue
         for match in pattern.finditer(text):
             waist = _inches(match.group(1))
@@ -144,7 +146,7 @@ def _first_waist(
     text: str, patterns: tuple[tuple[tuple[str, ...], re.Pattern], ...]
 ) -> int | None:
     for words, pattern in patterns:
-        if words and not any(word in text for word in words):
+        if words and not mentions(text, words):
             continue
         for match in pattern.finditer(text):
             waist = _waist_or_none(match.group(1))

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 MONEY_MAX_DIGITS = 12
 MONEY_DECIMAL_PLACES = 2
 # Whole cents below this fit a column of MONEY_MAX_DIGITS digits.
-_MOST_CENTS = 10**MONEY_MAX_DIGITS
+_CENTS_LIMIT = 10**MONEY_MAX_DIGITS
 _MAX_SHOWN = 60
 
 _MONEY_NOISE = re.compile(r"^(?:usd|us\s?\$|\$)\s*|\s*(?:usd)$", re.IGNORECASE)
@@ -116,7 +116,7 @@ def _checked_amount(amount: Decimal, value, field: str) -> Decimal:
 
 def parse_cents(value, field: str) -> Decimal | None:
     """Parse an integer number of cents (the Seller API's Money.amount)."""
-    if type(value) is int and 0 <= value < _MOST_CENTS:
+    if type(value) is int and 0 <= value < _CENTS_LIMIT:
         # What the checks below return for an int in range, in one step.
         return Decimal(value).scaleb(-MONEY_DECIMAL_PLACES)
     if value is None or value == "":

@@ -6,8 +6,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import CharField
 
-from research.extraction import CLI_FIELDS, Hints, extract_attributes
+from research.attributes import ATTRIBUTE_COLUMNS, attribute_values
+from research.extraction import CLI_FIELDS, Attributes, Hints, extract_attributes
+from research.models import MarketListing
 
 
 def fields(**values) -> dict:
@@ -352,3 +355,24 @@ def test_title_size_wins_over_size_field():
     attributes = extract_attributes("Levi's 501 33x30", hints=Hints(size="34"))
 
     assert attributes.waist == 33
+
+
+def test_attribute_values_fit_their_columns():
+    long_text = "x" * 300
+    attributes = Attributes(
+        **{
+            column: long_text
+            for column in ATTRIBUTE_COLUMNS
+            if isinstance(MarketListing._meta.get_field(column), CharField)
+        }
+    )
+
+    values = dict(zip(ATTRIBUTE_COLUMNS, attribute_values(attributes), strict=True))
+
+    for column in ATTRIBUTE_COLUMNS:
+        field = MarketListing._meta.get_field(column)
+        if isinstance(field, CharField):
+            assert len(values[column]) == field.max_length, column
+        else:
+            assert values[column] is None, column
+    assert attribute_values(Attributes())[:4] == ("", "", "", "")
