@@ -74,7 +74,8 @@ class MarketListing(models.Model):
 
     # Denim attributes read from the title and description; see
     # research.extraction for the rules.
-    brand = models.CharField(max_length=64, blank=True, db_index=True)
+    # Brand lookups use the (brand, lot, decade) index below.
+    brand = models.CharField(max_length=64, blank=True)
     # A Levi's line kept apart from mainline Levi's: LVC, Silver Tab, ...
     brand_line = models.CharField(max_length=32, blank=True)
     lot = models.CharField(max_length=32, blank=True)
@@ -106,6 +107,8 @@ class MarketListing(models.Model):
             models.Index(fields=["brand", "lot", "decade"]),
             models.Index(fields=["sold", "sold_at"]),
             models.Index(fields=["platform", "listed_at"]),
+            # The order the listing table pages in, newest first.
+            models.Index(fields=["listed_at", "id"], name="marketlisting_listed_order"),
         ]
 
     def __str__(self) -> str:
