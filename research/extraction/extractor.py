@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 from . import brands, details, eras, lots, sizes
@@ -23,15 +22,6 @@ CLI_FIELDS = (
     "selvedge",
     "big_e",
     "gender",
-)
-
-_TOP = re.compile(
-    r"\b(?:jacket|trucker|shirt|tee|t-shirt|vest|coat|sweater|sweatshirt|hoodie|"
-    r"blazer|parka|blouse|dress|sneakers?|shoes|trainers|heels|loafers|boots|belt)\b"
-)
-_BOTTOM = re.compile(
-    r"\b(?:jeans?|pants|trousers|shorts|chinos?|overalls|denim|corduroys?|"
-    r"dungarees|bottoms)\b"
 )
 
 
@@ -103,12 +93,12 @@ def _from_text(text: str, hints: Hints) -> Attributes:
     attributes = Attributes()
     brand, _, _ = brands.find_brand(text)
     attributes.brand = brand
-    lot_brand = brands.canonical_brand(hints.brand) or brand
+    lot_brand = (hints.brand and brands.canonical_brand(hints.brand)) or brand
     if lot_brand == brands.LEVIS:
         attributes.brand_line = brands.find_levis_line(text)
     attributes.lot = lots.find_lot(text, lot_brand)
     attributes.waist, attributes.inseam = sizes.find_waist_inseam(
-        text, bare_sizes=_bare_sizes_allowed(text, hints)
+        text, bare_sizes=hints.bottoms
     )
     attributes.big_e = details.find_big_e(text)
     attributes.decade = eras.find_decade(text, big_e=attributes.big_e)
@@ -119,12 +109,6 @@ def _from_text(text: str, hints: Hints) -> Attributes:
     attributes.wash = details.find_wash(text)
     attributes.condition = details.find_condition(text)
     return attributes
-
-
-def _bare_sizes_allowed(text: str, hints: Hints) -> bool:
-    if hints.bottoms is not None:
-        return hints.bottoms
-    return not (_TOP.search(text) and not _BOTTOM.search(text))
 
 
 def _fill_from_description(attributes: Attributes, text: str, hints: Hints) -> None:

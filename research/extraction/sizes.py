@@ -17,6 +17,12 @@ WAIST_RANGE = range(22, 61)
 INSEAM_RANGE = range(20, 41)
 
 _NUMBER = r"(\d{2}(?:\.\d{1,2})?)"
+# _NUMBER not preceded by a digit or point, and by a digit, point, #, $ or /.
+# The lookbehind follows the first digit, so the regex engine can jump to digits.
+_LONE_NUMBER = r"(\d(?<![\d.]\d)\d(?:\.\d{1,2})?)"
+_PAIR_NUMBER = r"(\d(?<![\d.#$/]\d)\d(?:\.\d{1,2})?)"
+# "w" not preceded by a letter, with the same kind of lookbehind.
+_W_LETTER = r"w(?<![a-z]w)"
 _INCH = r"""(?:["']|\s?in\b|\s?inch(?:es)?\b)?"""
 _PAIR_SEPARATOR = r"\s*\*?\s*(?:x|/|by|\*|-)\s*"
 
@@ -28,7 +34,7 @@ _PAIR_PATTERNS = (
     (
         ("w",),
         re.compile(
-            rf"(?<![a-z])w\s*:?\s*{_NUMBER}{_INCH}\s*(?:[x/,-]|by)?\s*l\s*:?\s*"
+            rf"{_W_LETTER}\s*:?\s*{_NUMBER}{_INCH}\s*(?:[x/,-]|by)?\s*l\s*:?\s*"
             rf"{_NUMBER}(?!\d)"
         ),
     ),
@@ -36,7 +42,8 @@ _PAIR_PATTERNS = (
     (
         ("w",),
         re.compile(
-            rf"(?<![\d.]){_NUMBER}{_INCH}\s*w\s*(?:[x/,-]|by)?\s*{_NUMBER}{_INCH}\s*l\b"
+            rf"{_LONE_NUMBER}{_INCH}\s*w\s*(?:[x/,-]|by)?\s*"
+            rf"{_NUMBER}{_INCH}\s*l\b"
         ),
     ),
     # waist 33" length 30", waist 30 inseam 32
@@ -51,7 +58,7 @@ _PAIR_PATTERNS = (
     (
         ("x", "/", "by", "*"),
         re.compile(
-            rf"(?<![\d.#$/]){_NUMBER}{_INCH}\s*(?:\([^)]{{0,16}}\)\s*)?"
+            rf"{_PAIR_NUMBER}{_INCH}\s*(?:\([^)]{{0,16}}\)\s*)?"
             rf"{_PAIR_SEPARATOR}{_NUMBER}(?![\d%/])"
         ),
     ),
@@ -64,9 +71,9 @@ _PAIR_PATTERNS = (
 
 _WAIST_PATTERNS = (
     # W32, W 32, W:32
-    (("w",), re.compile(rf"(?<![a-z])w\s*:?\s*{_NUMBER}(?![\d%])")),
+    (("w",), re.compile(rf"{_W_LETTER}\s*:?\s*{_NUMBER}(?![\d%])")),
     # 32W, 32" W
-    (("w",), re.compile(rf"(?<![\d.]){_NUMBER}{_INCH}\s*w\b")),
+    (("w",), re.compile(rf"{_LONE_NUMBER}{_INCH}\s*w\b")),
     # waist 38
     (("waist",), re.compile(rf"\bwaist\s*:?\s*{_NUMBER}(?!\d)")),
 )
@@ -81,7 +88,7 @@ _SIZE_PATTERNS = (
             r"(?!\s*(?:fr|it|eu|eur|euro|de|months?|mo|yrs?|years?)\b)"
         ),
     ),
-    (("r",), re.compile(r"(?<![\d.])(\d{2})r\b")),
+    (("r",), re.compile(r"(\d(?<![\d.]\d)\d)r\b")),
     # A bare number right after the garment word at the end: "Levi's 501 Jeans 34"
     (
         ("jean", "denim", "pant", "trouser"),
@@ -107,6 +114,15 @@ _INSEAM_PATTERNS = (
     re.compile(rf"(?<![\d.]){_NUMBER}{_INCH}\s*inseam\b"),
 )
 _TWO_DIGITS = re.compile(r"\d\d")
+# A title that names one of these and none of the bottoms is not for trousers.
+_TOP = re.compile(
+    r"\b(?:jacket|trucker|shirt|tee|t-shirt|vest|coat|sweater|sweatshirt|hoodie|"
+    r"blazer|parka|blouse|dress|sneakers?|shoes|trainers|heels|loafers|boots|belt)\b"
+)
+_BOTTOM = re.compile(
+    r"\b(?:jeans?|pants|trousers|shorts|chinos?|overalls|denim|corduroys?|"
+    r"dungarees|bottoms)\b"
+)
 
 
 def _inches(text: str) -> int:
@@ -119,12 +135,13 @@ def _waist_or_none(text: str) -> int | None:
 
 
 def find_waist_inseam(
-    text: str, *, bare_sizes: bool = True
+    text: str, *, bare_sizes: bool | None = True
 ) -> tuple[int | None, int | None]:
     """Return (waist, inseam) in inches from normalised text; None where absent.
 
     `bare_sizes` allows "Size 32" and lone numbers to count as a waist. Callers
-    turn it off for tops, where "size 40" is a chest measurement.
+    turn it off for tops, where "size 40" is a chest measurement. None allows
+    them unless the text names a top and no bottom.
     """
     if not _TWO_DIGITS.search(text):
         return None, None
@@ -137,9 +154,15 @@ def find_waist_inseam(
             if waist in WAIST_RANGE and inseam in INSEAM_RANGE:
                 return waist, inseam
     waist = _first_waist(text, _WAIST_PATTERNS)
+    if bare_sizes is None:
+        bare_sizes = waist is None and not _names_only_a_top(text)
     if waist is None and bare_sizes:
         waist = _first_waist(text, _SIZE_PATTERNS)
     return waist, _find_inseam(text)
+
+
+def _names_only_a_top(text: str) -> bool:
+    return bool(_TOP.search(text)) and not _BOTTOM.search(text)
 
 
 def _first_waist(
