@@ -56,8 +56,8 @@ def hints_from_fields(
 def attribute_values(attributes: Attributes) -> tuple:
     """Return the column values for `attributes` in ATTRIBUTE_COLUMNS order.
 
-    Text columns store "" where the extractor found nothing, cut to the
-    column's length; the others store NULL.
+    Text columns store "" where the extractor found nothing, and values are
+    cut to the column's length. The other columns store NULL.
     """
     found = attributes
     return (

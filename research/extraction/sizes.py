@@ -17,8 +17,9 @@ WAIST_RANGE = range(22, 61)
 INSEAM_RANGE = range(20, 41)
 
 _NUMBER = r"(\d{2}(?:\.\d{1,2})?)"
-# _NUMBER not preceded by a digit or point, and by a digit, point, #, $ or /.
-# The lookbehind follows the first digit, so the regex engine can jump to digits.
+# _NUMBER with no digit or point before it (_LONE_NUMBER), or no digit, point,
+# #, $ or / (_PAIR_NUMBER). The lookbehind follows the first digit, so the
+# regex engine can jump straight to digits.
 _LONE_NUMBER = r"(\d(?<![\d.]\d)\d(?:\.\d{1,2})?)"
 _PAIR_NUMBER = r"(\d(?<![\d.#$/]\d)\d(?:\.\d{1,2})?)"
 # "w" not preceded by a letter, with the same kind of lookbehind.

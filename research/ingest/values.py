@@ -117,7 +117,7 @@ def _checked_amount(amount: Decimal, value, field: str) -> Decimal:
 def parse_cents(value, field: str) -> Decimal | None:
     """Parse an integer number of cents (the Seller API's Money.amount)."""
     if type(value) is int and 0 <= value < _CENTS_LIMIT:
-        # What the checks below return for an int in range, in one step.
+        # An int in range gives what the checks below would return.
         return Decimal(value).scaleb(-MONEY_DECIMAL_PLACES)
     if value is None or value == "":
         return None

@@ -490,8 +490,9 @@ def extraction_input_of(row: PreparedRow) -> ExtractionInput:
 def row_preparer(owner: tuple) -> Callable[[ListingRow], PreparedRow]:
     """Return a function that hashes rows for `owner` and adapts their values.
 
-    The values come out as the default connection's driver takes them, so
-    they cross to another process as plain text where the driver takes text.
+    Values are converted the way the default connection's driver binds them.
+    On SQLite that makes them plain text, which is cheap to send to another
+    process.
     """
     adapt_time = time_adapter()
     adapt_money = money_adapter()
@@ -554,7 +555,7 @@ def money_adapter() -> Callable:
     """Return a function turning Decimal amounts into the connection's values.
 
     Django's SQLite backend has the sqlite3 module bind a Decimal as its
-    text; doing it here gives the same stored value. Other databases take
+    text, so converting it here stores the same value. Other databases take
     the Decimal.
     """
     if connection.vendor != "sqlite":
