@@ -16,6 +16,7 @@ SQLite (3.24 or newer) and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections import deque
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
@@ -62,6 +64,11 @@ SOURCE_COLUMNS = (
     "source_updated_at",
     "extra",
 )
+_SOURCE_UPDATED_AT = SOURCE_COLUMNS.index("source_updated_at")
+# Every content hash starts with this. A stored hash without it comes from the
+# previous hash function and is replaced when the same version is seen again.
+HASH_FORMAT = "2:"
+_encode_json = msgspec.json.Encoder().encode
 INSERT_COLUMNS = (
     "platform",
     "external_id",
@@ -106,6 +113,11 @@ def upsert_sql() -> str:
         f"WHERE excluded.source_updated_at > {table}.source_updated_at "
         f"OR {table}.source_updated_at IS NULL"
     )
+
+
+def rehash_sql() -> str:
+    table = connection.ops.quote_name(MarketListing._meta.db_table)
+    return f"UPDATE {table} SET content_hash = %s WHERE id = %s"  # noqa: S608
 
 
 def attributes_update_sql() -> str:
@@ -343,6 +355,7 @@ class ListingWriter:
         upserts: list[tuple] = []
         attribute_updates: list[tuple] = []
         touches: list[tuple] = []
+        rehashes: list[tuple] = []
         counts = {"created": 0, "updated": 0, "unchanged": 0, "older": 0}
 
         for pending in batch:
@@ -357,7 +370,9 @@ class ListingWriter:
                 attribute_updates.append(
                     (*_attributes(row), EXTRACTOR_VERSION, now, current.id)
                 )
-            if outcome in ("reextracted", "touched"):
+            elif outcome == "rehashed":
+                rehashes.append((row.content_hash, current.id))
+            if outcome in ("reextracted", "touched") and not self.dry_run:
                 # The stored fields seen at a later time: record that time.
                 updated_at = self._adapt_time(row.updated_at)
                 touches.append((updated_at, now, current.id, updated_at))
@@ -366,7 +381,7 @@ class ListingWriter:
             counts[_COUNTED_AS.get(outcome, outcome)] += 1
 
         self._written += len(upserts)
-        if upserts or attribute_updates or touches:
+        if upserts or attribute_updates or touches or rehashes:
             with connection.cursor() as cursor:
                 if upserts:
                     cursor.executemany(upsert_sql(), upserts)
@@ -374,6 +389,8 @@ class ListingWriter:
                     cursor.executemany(attributes_update_sql(), attribute_updates)
                 if touches:
                     cursor.executemany(touch_sql(), touches)
+                if rehashes:
+                    cursor.executemany(rehash_sql(), rehashes)
         for name, count in counts.items():
             setattr(self.report, name, getattr(self.report, name) + count)
 
@@ -419,7 +436,8 @@ def outcome_of(row: PreparedRow, current: _Stored | None, vendor: str) -> str:
 
     "created", "updated" (a newer version), "reextracted" (the stored source
     fields with attributes from an older extractor version), "touched" (the
-    stored fields at a later time), "unchanged" or "older".
+    stored fields at a later time), "rehashed" (the stored version's time, and
+    a stored hash of the previous format), "unchanged" or "older".
     """
     if current is None:
         return "created"
@@ -432,10 +450,21 @@ def outcome_of(row: PreparedRow, current: _Stored | None, vendor: str) -> str:
         return "unchanged"
     if _is_newer(row.updated_at, stored_at):
         return "updated"
+    if _earlier_hash_format(current.content_hash) and not _is_newer(
+        stored_at, row.updated_at
+    ):
+        # The same time: the stored version, whose fields the old digest
+        # cannot be compared with. Ties keep the stored fields in any case;
+        # only the digest is brought to the current format.
+        return "rehashed"
     return "older"
 
 
-_COUNTED_AS = {"reextracted": "updated", "touched": "unchanged"}
+_COUNTED_AS = {
+    "reextracted": "updated",
+    "touched": "unchanged",
+    "rehashed": "unchanged",
+}
 
 
 def _aware(stored_at, vendor: str):
@@ -498,31 +527,57 @@ def row_preparer(owner: tuple) -> Callable[[ListingRow], PreparedRow]:
     adapt_money = money_adapter()
 
     def prepare(row: ListingRow) -> PreparedRow:
+        values = (
+            row.title,
+            row.description,
+            row.url,
+            row.listing_kind,
+            row.status,
+            row.brand_raw,
+            row.size_raw,
+            row.condition_raw,
+            adapt_money(row.price),
+            row.currency,
+            row.sold,
+            adapt_money(row.sold_price),
+            adapt_time(row.listed_at),
+            adapt_time(row.sold_at),
+            adapt_time(row.source_updated_at),
+            _json_text(row.extra),
+        )
         return PreparedRow(
             row.external_id,
-            row.content_hash(owner),
+            content_hash(owner, values),
             row.source_updated_at,
-            (
-                row.title,
-                row.description,
-                row.url,
-                row.listing_kind,
-                row.status,
-                row.brand_raw,
-                row.size_raw,
-                row.condition_raw,
-                adapt_money(row.price),
-                row.currency,
-                row.sold,
-                adapt_money(row.sold_price),
-                adapt_time(row.listed_at),
-                adapt_time(row.sold_at),
-                adapt_time(row.source_updated_at),
-                _json_text(row.extra),
-            ),
+            values,
         )
 
     return prepare
+
+
+def content_hash(owner: tuple, values: tuple) -> str:
+    """Return a digest of a row's owner and source values but its time.
+
+    `owner` is (dataset id, seller id), so moving a row to another dataset
+    counts as a change. `values` are the prepared SOURCE_COLUMNS values. Two
+    versions with identical fields are the same row whatever their
+    source_updated_at, which makes a re-import of an unchanged file a no-op.
+    The digest starts with HASH_FORMAT.
+    """
+    payload = _encode_json(
+        (owner, values[:_SOURCE_UPDATED_AT], values[_SOURCE_UPDATED_AT + 1 :])
+    )
+    digest = hashlib.blake2b(payload, digest_size=15, usedforsecurity=False)
+    return HASH_FORMAT + digest.hexdigest()
+
+
+def _earlier_hash_format(stored_hash: str) -> bool:
+    """Tell whether a stored digest was made by the previous hash function.
+
+    That one hashed the mapped fields before they were prepared: 32
+    hexadecimal digits with no prefix.
+    """
+    return len(stored_hash) == 32 and not stored_hash.startswith(HASH_FORMAT)
 
 
 def time_adapter() -> Callable:
@@ -572,14 +627,15 @@ def _decimal_text(value):
 
 
 def _json_text(value) -> str:
-    """Serialize a row's extra the way Django's JSONField adapter does.
+    """Serialize a row's extra as JSON text, for a JSONField column.
 
-    The plain encoder handles what importers usually put there; the Django
-    encoder covers decimals and times.
+    msgspec writes what importers put there (text, numbers, flags, nested
+    objects, decimals and times) in a fraction of the json module's time, as
+    compact JSON; Django's encoder covers the types it refuses.
     """
     try:
-        return json.dumps(value)
-    except TypeError:
+        return _encode_json(value).decode()
+    except (TypeError, msgspec.EncodeError):
         return json.dumps(value, cls=DjangoJSONEncoder)
 
 

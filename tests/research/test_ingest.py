@@ -382,6 +382,51 @@ def test_dry_run_writes_nothing(tmp_path):
     assert MarketListing.objects.count() == 0
 
 
+def test_dry_run_records_no_later_time(tmp_path):
+    ingest_lines(
+        tmp_path, export_for(1, updated_at="2026-02-01T00:00:00Z", title="Levi's 505")
+    )
+
+    report = ingest_lines(
+        tmp_path,
+        export_for(1, updated_at="2026-03-01T00:00:00Z", title="Levi's 505"),
+        name="later.jsonl",
+        dry_run=True,
+    )
+
+    assert report.unchanged == 1
+    stored = MarketListing.objects.get()
+    assert stored.source_updated_at == datetime(2026, 2, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("updated_at", "outcome"),
+    [
+        ("2026-02-01T00:00:00Z", "unchanged"),
+        ("2026-03-01T00:00:00Z", "updated"),
+        ("2026-01-01T00:00:00Z", "older"),
+    ],
+)
+def test_hash_of_the_previous_format_replaced(tmp_path, updated_at, outcome):
+    lines = export_for(1, updated_at="2026-02-01T00:00:00Z", title="Levi's 505")
+    ingest_lines(tmp_path, lines)
+    current = MarketListing.objects.get().content_hash
+    # A digest as the previous hash function wrote it: 32 hex digits.
+    MarketListing.objects.update(content_hash="0123456789abcdef" * 2)
+
+    again = export_for(1, updated_at=updated_at, title="Levi's 505")
+
+    report = ingest_lines(tmp_path, again, name="again.jsonl")
+
+    assert report.counts()[outcome] == 1
+    stored = MarketListing.objects.get()
+    if outcome == "older":
+        assert stored.content_hash == "0123456789abcdef" * 2
+    else:
+        assert stored.content_hash == current
+        assert ingest_lines(tmp_path, again, name="third.jsonl").unchanged == 1
+
+
 def test_nul_character_in_one_row(tmp_path):
     lines = export_lines(3)
     lines[5]["title"] = "Levi's\u0000 501"
@@ -471,6 +516,9 @@ def test_unparseable_lines_rejected_not_fatal(tmp_path):
     ]
     raw_lines.insert(1, '{"id": "x", "title": ' + deep + "}")
     raw_lines.insert(2, '{"id": "y", "price": ' + huge + "}")
+    lone = listing_line(2, 1, updated_at="2026-01-01T00:00:00Z")
+    lone["title"] = "Levi's 501 \ud800"
+    raw_lines.insert(3, json.dumps(lone))
     path = write_jsonl(tmp_path / "export.jsonl", raw_lines)
 
     report = ingest_file(path, WHATNOT)
@@ -479,3 +527,6 @@ def test_unparseable_lines_rejected_not_fatal(tmp_path):
     assert report.created == 1
     assert reasons[2] == "invalid JSON: values nested too deeply"
     assert reasons[3].startswith("invalid JSON: Exceeds the limit")
+    # The json module reads a lone surrogate escape into text that no
+    # database driver can encode; the line is rejected, the file goes on.
+    assert reasons[4].startswith("invalid JSON: a \\u escape between \\ud800")
