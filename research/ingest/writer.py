@@ -572,7 +572,7 @@ def content_hash(owner: tuple, values: tuple) -> str:
 
 
 def _earlier_hash_format(stored_hash: str) -> bool:
-    """Tell whether a stored digest was made by the previous hash function.
+    """Return whether a stored digest comes from the previous hash function.
 
     That one hashed the mapped fields before they were prepared: 32
     hexadecimal digits with no prefix.
@@ -631,7 +631,7 @@ def _json_text(value) -> str:
 
     msgspec writes what importers put there (text, numbers, flags, nested
     objects, decimals and times) in a fraction of the json module's time, as
-    compact JSON; Django's encoder covers the types it refuses.
+    compact JSON. Django's encoder handles the types msgspec rejects.
     """
     try:
         return _encode_json(value).decode()

@@ -407,7 +407,7 @@ def test_dry_run_records_no_later_time(tmp_path):
         ("2026-01-01T00:00:00Z", "older"),
     ],
 )
-def test_hash_of_the_previous_format_replaced(tmp_path, updated_at, outcome):
+def test_previous_hash_format_replaced(tmp_path, updated_at, outcome):
     lines = export_for(1, updated_at="2026-02-01T00:00:00Z", title="Levi's 505")
     ingest_lines(tmp_path, lines)
     current = MarketListing.objects.get().content_hash
